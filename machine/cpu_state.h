@@ -1,0 +1,85 @@
+// The architectural state of one hart, defined once. Generated code, the
+// LLVM struct type and the state dumpers all take their offsets from here.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace tiercel {
+
+// Privilege levels as encoded in mstatus.MPP (privileged spec 1.2).
+enum class Privilege : uint8_t { User = 0, Supervisor = 1, Machine = 3 };
+
+// Exception causes (privileged spec table 3.6, mcause with interrupt bit 0).
+enum class TrapCause : uint64_t {
+  InstructionAddressMisaligned = 0,
+  InstructionAccessFault = 1,
+  IllegalInstruction = 2,
+  Breakpoint = 3,
+  LoadAddressMisaligned = 4,
+  LoadAccessFault = 5,
+  StoreAddressMisaligned = 6,
+  StoreAccessFault = 7,
+  EcallFromU = 8,
+  EcallFromS = 9,
+  EcallFromM = 11,
+  InstructionPageFault = 12,
+  LoadPageFault = 13,
+  StorePageFault = 15,
+};
+
+// fflags bits (ISA spec 11.2).
+enum FpFlags : uint8_t {
+  kFlagInexact = 1 << 0,   // NX
+  kFlagUnderflow = 1 << 1, // UF
+  kFlagOverflow = 1 << 2,  // OF
+  kFlagDivByZero = 1 << 3, // DZ
+  kFlagInvalid = 1 << 4,   // NV
+};
+
+// Rounding modes (ISA spec table 11.1). 5 and 6 are reserved; 7 in an
+// instruction selects the dynamic mode in frm.
+enum RoundingMode : uint8_t {
+  kRoundNearestEven = 0, // RNE
+  kRoundTowardZero = 1,  // RTZ
+  kRoundDown = 2,        // RDN
+  kRoundUp = 3,          // RUP
+  kRoundNearestMax = 4,  // RMM
+  kRoundDynamic = 7,
+};
+
+struct CpuState {
+  uint64_t x[32];      // integer registers; x[0] is kept zero
+  uint64_t f[32];      // FP registers; single-precision values are NaN-boxed
+  uint64_t pc;         // valid at block boundaries and on every trap
+  uint8_t fflags;      // accrued exception flags (fcsr[4:0])
+  uint8_t frm;         // dynamic rounding mode (fcsr[7:5])
+  Privilege privilege;
+  uint8_t reservationValid; // LR/SC reservation held (ISA spec 8.2)
+  uint32_t padding0;
+  uint64_t reservationAddress;
+  uint64_t reservationValue; // value LR read; SC fails if memory no longer holds it
+
+  // Set by a trapping instruction (semantics/trap.h): cause and tval.
+  uint64_t trapCause;
+  uint64_t trapValue;
+
+  // Non-zero asks the hart to leave generated code at the next block entry
+  // (asynchronous signal, timer, exit, interrupt). Written by other threads.
+  std::atomic<uint32_t> exitRequest;
+  uint32_t padding1;
+
+  // Retired instruction count, maintained at block granularity by the tiers.
+  uint64_t instret;
+
+  // User mode: host address of guest address 0 (guest + base = host).
+  uint8_t *memoryBase;
+};
+
+static_assert(offsetof(CpuState, x) == 0);
+static_assert(offsetof(CpuState, f) == 256);
+static_assert(offsetof(CpuState, pc) == 512);
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t));
+
+} // namespace tiercel

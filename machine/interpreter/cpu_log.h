@@ -1,0 +1,13 @@
+// Text dump of a hart's architectural state, for -d cpu.
+#pragma once
+
+#include <cstdio>
+
+#include "machine/cpu_state.h"
+
+namespace tiercel {
+
+// All integer and FP registers, pc, privilege, fflags/frm and instret.
+void logCpuState(FILE *log, const CpuState &cpu);
+
+} // namespace tiercel
