@@ -1,0 +1,172 @@
+// Host signal handling for user mode (see host_signals.h). The handler is
+// async-signal-safe: it touches only atomics, per-signal siginfo slots and
+// the thread's jump buffer.
+#include "runtime/user/host_signals.h"
+
+#include <sys/ucontext.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runtime/user/address_space.h"
+#include "runtime/user/signals.h"
+
+namespace tiercel::user {
+
+namespace {
+
+std::atomic<uintptr_t> gReservationBase{0};
+std::atomic<std::atomic<uint32_t> *> gExitRequest{nullptr};
+std::atomic<uint64_t> gHostPending{0};
+GuestSiginfo gHostInfo[kGuestSignalCount + 1];
+thread_local FaultJump *tFaultJump = nullptr;
+
+constexpr uint64_t kReservationSize = AddressSpace::kGuestSize + AddressSpace::kGuardSize;
+
+// glibc reserves the first two real-time signals (SIGCANCEL, SIGSETXID) for
+// itself and refuses sigaction on them; the guest's 32 and 33 stay internal.
+bool hostCanCatch(int signal) {
+  return signal != SIGKILL && signal != SIGSTOP && signal != 32 && signal != 33;
+}
+
+void writeStderr(const char *message) {
+  ssize_t ignored = write(STDERR_FILENO, message, std::strlen(message));
+  (void)ignored;
+}
+
+void hostSignalHandler(int signal, siginfo_t *info, void *context) {
+  int savedErrno = errno;
+  bool kernelFault =
+      info->si_code > 0 && (signal == SIGSEGV || signal == SIGBUS || signal == SIGILL ||
+                            signal == SIGFPE || signal == SIGTRAP);
+  if (kernelFault) {
+    uintptr_t address = reinterpret_cast<uintptr_t>(info->si_addr);
+    uintptr_t base = gReservationBase.load(std::memory_order_relaxed);
+    FaultJump *jump = tFaultJump;
+    if ((signal == SIGSEGV || signal == SIGBUS) && jump && jump->armed && base &&
+        address - base < kReservationSize) {
+      jump->armed = 0;
+      jump->fault.guestAddress = address - base;
+      jump->fault.hostSignal = signal;
+      // x86-64 page-fault error code, bit 1: the access was a write.
+      auto *uc = static_cast<ucontext_t *>(context);
+      jump->fault.write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+      siglongjmp(jump->buffer, 1);
+    }
+    // Not a guest access: a fault in Tiercel itself. Let the default action
+    // run when the instruction re-executes, so it dumps core where it broke.
+    writeStderr("tiercel-riscv64: internal error: host fault outside guest memory\n");
+    struct sigaction defaultAction = {};
+    defaultAction.sa_handler = SIG_DFL;
+    sigaction(signal, &defaultAction, nullptr);
+    errno = savedErrno;
+    return;
+  }
+  if (signal > 0 && signal <= kGuestSignalCount) {
+    uint64_t bit = sigBit(signal);
+    if (!(gHostPending.load(std::memory_order_relaxed) & bit)) {
+      static_assert(sizeof(siginfo_t) == sizeof(GuestSiginfo));
+      std::memcpy(&gHostInfo[signal], info, sizeof(GuestSiginfo));
+    }
+    gHostPending.fetch_or(bit);
+    if (auto *request = gExitRequest.load())
+      request->store(1);
+  }
+  errno = savedErrno;
+}
+
+void installHandler(int signal, bool restart) {
+  struct sigaction action = {};
+  action.sa_sigaction = hostSignalHandler;
+  action.sa_flags = SA_SIGINFO | (restart ? SA_RESTART : 0);
+  sigfillset(&action.sa_mask);
+  sigaction(signal, &action, nullptr);
+}
+
+bool defaultIgnored(int signal) {
+  DefaultAction action = defaultAction(signal);
+  return action == DefaultAction::Ignore || action == DefaultAction::Continue;
+}
+
+} // namespace
+
+void setThreadFaultJump(FaultJump *jump) { tFaultJump = jump; }
+
+void installHostSignalHandlers(const AddressSpace &space, std::atomic<uint32_t> &exitRequest) {
+  gReservationBase.store(reinterpret_cast<uintptr_t>(space.base()));
+  gExitRequest.store(&exitRequest);
+  for (int signal = 1; signal <= kGuestSignalCount; ++signal) {
+    if (!hostCanCatch(signal))
+      continue;
+    // A signal the parent left ignored stays ignored (execve keeps SIG_IGN).
+    struct sigaction current = {};
+    if (sigaction(signal, nullptr, &current) == 0 && current.sa_handler == SIG_IGN &&
+        signal != SIGSEGV && signal != SIGBUS)
+      continue;
+    installHandler(signal, defaultIgnored(signal));
+  }
+}
+
+void updateHostDisposition(int signal, uint64_t guestHandler) {
+  if (!hostCanCatch(signal))
+    return;
+  if (guestHandler == kSigIgn && signal != SIGSEGV && signal != SIGBUS) {
+    struct sigaction ignore = {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(signal, &ignore, nullptr);
+    return;
+  }
+  installHandler(signal, guestHandler == kSigDfl && defaultIgnored(signal));
+}
+
+GuestSigset takeHostPendingSignals(GuestSiginfo *infos) {
+  GuestSigset taken = gHostPending.exchange(0);
+  for (int signal = 1; signal <= kGuestSignalCount; ++signal)
+    if (taken & sigBit(signal))
+      infos[signal] = gHostInfo[signal];
+  return taken;
+}
+
+void terminateBySignal(int signal) {
+  if (signal != 32 && signal != 33) {
+    struct sigaction defaultAction = {};
+    defaultAction.sa_handler = SIG_DFL;
+    sigaction(signal, &defaultAction, nullptr);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    raise(signal);
+  }
+  // Only reached for a signal the host cannot deliver to itself.
+  _exit(128 + signal);
+}
+
+void stopBySignal(int signal) {
+  struct sigaction defaultAction = {};
+  defaultAction.sa_handler = SIG_DFL;
+  sigaction(signal, &defaultAction, nullptr);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, signal);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  raise(signal);
+  installHandler(signal, false);
+}
+
+void waitForHostSignal() {
+  sigset_t all, previous;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &previous);
+  if (gHostPending.load() == 0) {
+    sigset_t waitMask = previous;
+    for (int signal = 1; signal <= kGuestSignalCount; ++signal)
+      if (hostCanCatch(signal))
+        sigdelset(&waitMask, signal);
+    sigsuspend(&waitMask);
+  }
+  sigprocmask(SIG_SETMASK, &previous, nullptr);
+}
+
+} // namespace tiercel::user

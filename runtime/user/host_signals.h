@@ -1,0 +1,61 @@
+// The host half of user-mode signals. One handler for every catchable host
+// signal:
+//  - a SIGSEGV/SIGBUS raised by a guest load/store (fault address inside the
+//    guest reservation while the interpreter runs) siglongjmps back to the
+//    run loop, which turns it into a guest SIGSEGV/SIGBUS at cpu.pc (the
+//    interpreter stores the pc before every memory access);
+//  - anything else is asynchronous (kill, alarm, ^C): recorded, and the hart
+//    is asked to stop at its next block boundary (cpu.exitRequest).
+// A fault outside the reservation is a Tiercel bug: the default action runs.
+#pragma once
+
+#include <atomic>
+#include <csetjmp>
+#include <csignal>
+#include <cstdint>
+
+#include "runtime/user/signal_frame.h"
+
+namespace tiercel::user {
+
+class AddressSpace;
+
+struct GuestMemoryFault {
+  uint64_t guestAddress;
+  int hostSignal; // SIGSEGV or SIGBUS
+  bool write;
+};
+
+// The jump target of the thread running guest code. `armed` is set only
+// while the interpreter runs, so faults in syscall handlers are not taken
+// for guest faults.
+struct FaultJump {
+  sigjmp_buf buffer;
+  volatile sig_atomic_t armed = 0;
+  GuestMemoryFault fault = {};
+};
+
+void setThreadFaultJump(FaultJump *jump);
+
+// Installs the host handlers. exitRequest is the running hart's flag.
+void installHostSignalHandlers(const AddressSpace &space, std::atomic<uint32_t> &exitRequest);
+
+// Mirrors a guest disposition on the host: SIG_IGN is ignored by the host
+// too (no EINTR, inherited by execve'd children, SIGCHLD auto-reaping);
+// default-ignore signals restart host syscalls; the rest interrupt them.
+void updateHostDisposition(int signal, uint64_t guestHandler);
+
+// Takes the signals caught since the last call: a set, and their siginfo.
+GuestSigset takeHostPendingSignals(GuestSiginfo *infos /* [kGuestSignalCount + 1] */);
+
+// Ends the host process by `signal` with its default action (core dump
+// included), so the parent sees the same wait status as on Linux.
+[[noreturn]] void terminateBySignal(int signal);
+// Stops the host process with a default stop signal; returns once continued.
+void stopBySignal(int signal);
+
+// rt_sigsuspend's wait: sleeps until a host signal arrives, without losing
+// one that arrives between the check and the sleep.
+void waitForHostSignal();
+
+} // namespace tiercel::user

@@ -1,0 +1,230 @@
+// Creation of a user-mode process (address space, program and dynamic
+// loader, signal trampoline, initial stack and registers) and the syscalls
+// of the process model that are not about signals: the memory map, exit,
+// the icache flush and the thread bookkeeping calls glibc makes at start.
+#include "runtime/user/process.h"
+
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/user/address_space.h"
+#include "runtime/user/elf_loader.h"
+#include "runtime/user/host_signals.h"
+#include "runtime/user/initial_stack.h"
+#include "runtime/user/process_syscalls.h"
+#include "llvm/Support/FileSystem.h"
+
+namespace tiercel::user {
+
+namespace {
+
+// Linux's minimum gap between the stack and mmap_base (mm/util.c, MIN_GAP).
+constexpr uint64_t kMinStackGap = 128ull << 20;
+
+std::string absolutePath(const std::string &path) {
+  char resolved[PATH_MAX];
+  if (realpath(path.c_str(), resolved))
+    return resolved;
+  if (!path.empty() && path[0] == '/')
+    return path;
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof cwd))
+    return std::string(cwd) + "/" + path;
+  return path;
+}
+
+llvm::Error errorFor(const std::string &path, const llvm::Twine &what) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), (path + ": " + what).str());
+}
+
+} // namespace
+
+Process::Process() : cpu_(std::make_unique<CpuState>()) {}
+Process::~Process() = default;
+
+AddressSpace &Process::addressSpace() { return *space_; }
+const UserOptions &Process::options() const { return options_; }
+const std::string &Process::executablePath() const { return executablePath_; }
+
+std::string Process::sysrootPath(const std::string &guestPath) const {
+  if (options_.sysroot.empty() || guestPath.empty() || guestPath[0] != '/')
+    return guestPath;
+  std::string candidate = options_.sysroot + guestPath;
+  if (access(candidate.c_str(), F_OK) == 0)
+    return candidate;
+  return guestPath;
+}
+
+void Process::runBeforeExit() {
+  if (beforeExit_) {
+    auto hook = std::move(beforeExit_);
+    beforeExit_ = nullptr;
+    hook();
+  }
+}
+
+void Process::terminateBySignal(int signal) {
+  runBeforeExit();
+  tiercel::user::terminateBySignal(signal);
+}
+
+llvm::Expected<std::unique_ptr<Process>> Process::create(const UserOptions &options,
+                                                         const ProgramSpec &program) {
+  // Check the file first so the message names it plainly.
+  if (llvm::sys::fs::is_directory(program.path))
+    return errorFor(program.path, "is a directory, not a riscv64 program");
+  if (access(program.path.c_str(), R_OK) != 0)
+    return errorFor(program.path, llvm::Twine("cannot open: ") + std::strerror(errno));
+
+  std::unique_ptr<Process> process(new Process());
+  process->options_ = options;
+  process->executablePath_ = absolutePath(program.path);
+  auto spaceOrError = AddressSpace::create();
+  if (!spaceOrError)
+    return spaceOrError.takeError();
+  process->space_ = std::move(*spaceOrError);
+  AddressSpace &space = *process->space_;
+  Process *self = process.get();
+  space.setCodeInvalidationCallback([self](uint64_t start, uint64_t length) {
+    if (self->invalidateCode)
+      self->invalidateCode(start, length);
+  });
+
+  // The stack sits at the top of the user range; mmap_base lies a gap below
+  // it (mm/util.c mmap_base), and mmap allocates top-down from there.
+  uint64_t stackSize = pageAlignUp(std::max<uint64_t>(options.stackSize, 64 * 1024));
+  if (stackSize > AddressSpace::kGuestSize / 4)
+    return llvm::createStringError("stack size %llu is too large",
+                                   static_cast<unsigned long long>(stackSize));
+  uint64_t stackTop = AddressSpace::kGuestSize;
+  if (!space.mapFixedAnonymous(stackTop - stackSize, stackSize, kProtRead | kProtWrite))
+    return llvm::createStringError("cannot map the guest stack");
+  space.setMmapBase(stackTop - std::max(kMinStackGap, stackSize + (stackSize >> 2)));
+
+  auto programImage = loadElfFile(space, program.path, ImageRole::Program);
+  if (!programImage)
+    return programImage.takeError();
+  uint64_t entry = programImage->entry;
+  uint64_t interpreterBias = 0;
+  if (!programImage->interpreter.empty()) {
+    std::string interpreterPath = process->sysrootPath(programImage->interpreter);
+    if (access(interpreterPath.c_str(), R_OK) != 0)
+      return errorFor(program.path,
+                      "cannot find its dynamic loader " + programImage->interpreter +
+                          (options.sysroot.empty()
+                               ? std::string(" (no riscv64 sysroot; give one with -L or "
+                                             "QEMU_LD_PREFIX)")
+                               : " under the sysroot " + options.sysroot));
+    auto interpreterImage = loadElfFile(space, interpreterPath, ImageRole::Interpreter);
+    if (!interpreterImage)
+      return interpreterImage.takeError();
+    if (!interpreterImage->interpreter.empty())
+      return errorFor(interpreterPath, "a dynamic loader must not have an interpreter itself");
+    entry = interpreterImage->entry;
+    interpreterBias = interpreterImage->loadBias;
+  }
+  space.setBrkStart(pageAlignUp(programImage->end));
+
+  // The signal return trampoline, where Linux has its vDSO.
+  auto trampoline = space.findFreeRange(AddressSpace::kPageSize);
+  if (!trampoline ||
+      !space.mapFixedAnonymous(*trampoline, AddressSpace::kPageSize, kProtRead | kProtWrite))
+    return llvm::createStringError("cannot map the signal trampoline");
+  std::memcpy(space.hostPointer(*trampoline), kSigreturnTrampoline, sizeof kSigreturnTrampoline);
+  space.protect(*trampoline, AddressSpace::kPageSize, kProtRead | kProtExec);
+  process->trampoline_ = *trampoline;
+
+  StackInputs inputs;
+  inputs.argv = program.argv;
+  inputs.envp = program.envp;
+  inputs.execfn = program.path;
+  inputs.phdr = programImage->phdrAddress;
+  inputs.phent = programImage->phdrEntrySize;
+  inputs.phnum = programImage->phdrCount;
+  inputs.base = interpreterBias;
+  inputs.entry = programImage->entry;
+  inputs.hwcap = riscvHwcap(options.extensions.c);
+  if (getrandom(inputs.random, sizeof inputs.random, 0) != sizeof inputs.random)
+    return llvm::createStringError("getrandom failed: %s", std::strerror(errno));
+  auto stack = buildInitialStack(space, stackTop, stackSize, inputs);
+  if (!stack)
+    return stack.takeError();
+
+  CpuState &cpu = *process->cpu_; // value-initialised: all registers zero
+  cpu.privilege = Privilege::User;
+  cpu.pc = entry;
+  cpu.x[2] = stack->sp;
+  cpu.memoryBase = space.base();
+  process->entry_ = entry;
+  process->initialSp_ = stack->sp;
+  return process;
+}
+
+// ---- Memory syscalls --------------------------------------------------------
+
+int64_t sysBrk(SyscallContext &context, const SyscallArgs &args) {
+  return context.process.addressSpace().brk(args.arg[0]);
+}
+
+int64_t sysMmap(SyscallContext &context, const SyscallArgs &args) {
+  return context.process.addressSpace().map(args.arg[0], args.arg[1], int(args.arg[2]),
+                                            int(args.arg[3]), int(args.arg[4]), args.arg[5]);
+}
+
+int64_t sysMunmap(SyscallContext &context, const SyscallArgs &args) {
+  return context.process.addressSpace().unmap(args.arg[0], args.arg[1]);
+}
+
+int64_t sysMprotect(SyscallContext &context, const SyscallArgs &args) {
+  return context.process.addressSpace().protect(args.arg[0], args.arg[1], int(args.arg[2]));
+}
+
+int64_t sysMremap(SyscallContext &context, const SyscallArgs &args) {
+  return context.process.addressSpace().remap(args.arg[0], args.arg[1], args.arg[2],
+                                              int(args.arg[3]), args.arg[4]);
+}
+
+int64_t sysMadvise(SyscallContext &context, const SyscallArgs &args) {
+  return context.process.addressSpace().advise(args.arg[0], args.arg[1], int(args.arg[2]));
+}
+
+// ---- Exit and thread bookkeeping ------------------------------------------
+
+// One guest thread so far: exit and exit_group both end the process.
+int64_t sysExit(SyscallContext &context, const SyscallArgs &args) {
+  context.process.requestExit(int(args.arg[0] & 0xff));
+  return 0;
+}
+
+int64_t sysExitGroup(SyscallContext &context, const SyscallArgs &args) {
+  context.process.requestExit(int(args.arg[0] & 0xff));
+  return 0;
+}
+
+int64_t sysSetTidAddress(SyscallContext &, const SyscallArgs &) {
+  // clear_child_tid only matters when a thread exits while others run.
+  return gettid();
+}
+
+int64_t sysSetRobustList(SyscallContext &, const SyscallArgs &args) {
+  // struct robust_list_head is three pointers; the kernel walks it only when
+  // a thread dies holding robust futexes.
+  return args.arg[1] == 24 ? 0 : -EINVAL;
+}
+
+// riscv_flush_icache(start, end, flags): Linux flushes every hart's icache
+// whatever the range; flags may only hold SYS_RISCV_FLUSH_ICACHE_LOCAL.
+int64_t sysRiscvFlushIcache(SyscallContext &context, const SyscallArgs &args) {
+  if (args.arg[2] & ~uint64_t{1})
+    return -EINVAL;
+  if (context.process.invalidateCode)
+    context.process.invalidateCode(0, AddressSpace::kGuestSize);
+  return 0;
+}
+
+} // namespace tiercel::user

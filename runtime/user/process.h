@@ -1,0 +1,112 @@
+// One emulated Linux process: its guest address space, signal state, the
+// options it was started with, and the identity of its executable. The
+// syscall handlers reach everything through it.
+//
+// CONTRACT for syscall handlers (runtime/user/syscalls_*.cpp): the members
+// below are stable; the process work may add more.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "machine/cpu_state.h"
+#include "runtime/user/signals.h"
+#include "llvm/Support/Error.h"
+
+namespace tiercel::user {
+
+class AddressSpace;
+
+// Optional ISA extensions a user can switch off with -cpu rv64,ext=off.
+struct CpuExtensions {
+  bool c = true;
+  bool zba = true;
+  bool zbb = true;
+  bool zbs = true;
+};
+
+struct UserOptions {
+  bool strace = false;           // -strace / -d strace
+  bool logUnimplemented = false; // -d unimp
+  FILE *log = stderr;            // -D file
+  // Guest root for the dynamic loader (-L / QEMU_LD_PREFIX); empty = none.
+  std::string sysroot;
+  uint64_t stackSize = 8ull << 20; // -s, RLIMIT_STACK's usual 8 MiB
+  CpuExtensions extensions;
+};
+
+// What the process was started with (the command line after the options).
+struct ProgramSpec {
+  std::string path;              // file to load, as given
+  std::vector<std::string> argv; // argv[0] may differ from path (-0)
+  std::vector<std::string> envp; // "NAME=value"
+};
+
+class Process {
+public:
+  // Creates the address space, loads the program (and its interpreter),
+  // builds the initial stack and sets the CPU to the entry point. Errors name
+  // the file and what is wrong with it.
+  static llvm::Expected<std::unique_ptr<Process>> create(const UserOptions &options,
+                                                         const ProgramSpec &program);
+  ~Process();
+
+  AddressSpace &addressSpace();
+  const UserOptions &options() const;
+  // Path of the guest executable as given on the command line, made absolute
+  // (what readlink("/proc/self/exe") returns to the guest).
+  const std::string &executablePath() const;
+
+  // The sysroot-relative host path of an absolute guest path when that file
+  // exists under the sysroot (as qemu-user's -L), else the path unchanged.
+  std::string sysrootPath(const std::string &guestPath) const;
+
+  // ---- Process-model state (runtime/user/process.cpp, signals.cpp) ----
+  CpuState &cpu() { return *cpu_; }
+  SignalState &signals() { return signals_; }
+  uint64_t sigreturnTrampoline() const { return trampoline_; }
+
+  // exit/exit_group: the run loop stops after the current syscall.
+  void requestExit(int status) {
+    exitRequested_ = true;
+    exitStatus_ = status;
+  }
+  bool exitRequested() const { return exitRequested_; }
+  int exitStatus() const { return exitStatus_; }
+
+  // Runs just before the host process ends, whether by exit or by a signal
+  // (flushes logs, prints the --summary line).
+  void setBeforeExit(std::function<void()> hook) { beforeExit_ = std::move(hook); }
+  void runBeforeExit();
+
+  // Ends the host process as a guest killed by `signal` would end.
+  [[noreturn]] void terminateBySignal(int signal);
+
+  // Set by the run loop: invalidates translations of a guest range.
+  std::function<void(uint64_t, uint64_t)> invalidateCode;
+
+  // Initial register values, for tests and -d cpu.
+  uint64_t entryPoint() const { return entry_; }
+  uint64_t initialStackPointer() const { return initialSp_; }
+
+private:
+  Process();
+
+  std::unique_ptr<AddressSpace> space_;
+  std::unique_ptr<CpuState> cpu_;
+  UserOptions options_;
+  std::string executablePath_;
+  SignalState signals_;
+  uint64_t trampoline_ = 0;
+  uint64_t entry_ = 0;
+  uint64_t initialSp_ = 0;
+  bool exitRequested_ = false;
+  int exitStatus_ = 0;
+  std::function<void()> beforeExit_;
+};
+
+} // namespace tiercel::user

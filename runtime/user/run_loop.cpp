@@ -1,0 +1,188 @@
+// The user-mode run loop (see run_loop.h).
+#include "runtime/user/run_loop.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <csignal>
+#include <cstdio>
+
+#include "machine/interpreter/interpreter_impl.h"
+#include "runtime/user/address_space.h"
+#include "runtime/user/host_signals.h"
+#include "runtime/user/process.h"
+#include "runtime/user/process_syscalls.h"
+#include "runtime/user/signals.h"
+#include "runtime/user/syscall_table.h"
+#include "runtime/user/syscalls_strace.h"
+#include "runtime/user/user_env.h"
+
+namespace tiercel::user {
+
+namespace {
+
+constexpr uint64_t kSysRtSigsuspend = 133;
+constexpr uint64_t kSysRtSigreturn = 139;
+
+using UserInterpreter = Interpreter<UserEnv>;
+
+// One ecall: the syscall in a7 with arguments in a0..a5, result in a0,
+// and the pc after the ecall (ISA spec 2.8; ecall has no compressed form).
+void handleSyscall(Process &process, CpuState &cpu) {
+  const UserOptions &options = process.options();
+  uint64_t ecallPc = cpu.pc;
+  SyscallArgs args{cpu.x[17], {cpu.x[10], cpu.x[11], cpu.x[12], cpu.x[13], cpu.x[14], cpu.x[15]}};
+  SyscallContext context{cpu, process};
+  const SyscallInfo *info = lookupSyscall(args.number);
+  if (options.strace) {
+    std::fprintf(options.log, "%d %s", getpid(), formatSyscallCall(context, args).c_str());
+    std::fflush(options.log);
+  }
+  cpu.pc = ecallPc + 4;
+  int64_t result;
+  for (;;) {
+    if (info == nullptr) {
+      if (options.logUnimplemented || options.strace)
+        std::fprintf(options.log, "%sunimplemented syscall %" PRIu64 "\n",
+                     options.strace ? "\n" : "", args.number);
+      result = -ENOSYS;
+    } else {
+      result = info->handler(context, args);
+    }
+    // A host syscall interrupted by a host signal that the guest does not
+    // see now (blocked, ignored, default-ignored) would not have been
+    // interrupted on Linux: run it again.
+    if (result == -EINTR && args.number != kSysRtSigsuspend && args.number != kSysRtSigreturn &&
+        nextDeliverableSignal(process) == 0)
+      continue;
+    break;
+  }
+  if (options.strace) {
+    if (process.exitRequested())
+      std::fprintf(options.log, "\n");
+    else
+      std::fprintf(options.log, "%s\n", formatSyscallResult(result).c_str());
+    std::fflush(options.log);
+  }
+  cpu.x[10] = static_cast<uint64_t>(result);
+  // rt_sigreturn's "result" is the restored a0, which may well be -EINTR.
+  if (result == -EINTR && args.number != kSysRtSigreturn) {
+    // SA_RESTART: back to the ecall with the original a0, so the call runs
+    // again when the handler returns (Linux's -ERESTARTSYS handling).
+    int signal = nextDeliverableSignal(process);
+    if (signal != 0 && isRestartableSyscall(args.number)) {
+      const GuestSigaction &action = process.signals().actions[signal];
+      if (action.handler > kSigIgn && (action.flags & kSaRestart)) {
+        cpu.pc = ecallPc;
+        cpu.x[10] = args.arg[0];
+      }
+    }
+  }
+}
+
+void handleGuestMemoryFault(Process &process, const GuestMemoryFault &fault) {
+  GuestSiginfo info;
+  if (fault.hostSignal == SIGBUS) {
+    info = faultSiginfo(SIGBUS, kBusAdrErr, fault.guestAddress);
+  } else {
+    bool mapped = process.addressSpace().isMapped(fault.guestAddress);
+    info = faultSiginfo(SIGSEGV, mapped ? kSegvAccErr : kSegvMapErr, fault.guestAddress);
+  }
+  forceSignal(process, info);
+}
+
+} // namespace
+
+bool isRestartableSyscall(uint64_t number) {
+  switch (number) {
+  case 4:   // io_getevents
+  case 22:  // epoll_pwait
+  case 72:  // pselect6
+  case 73:  // ppoll
+  case 101: // nanosleep
+  case 115: // clock_nanosleep
+  case 133: // rt_sigsuspend
+  case 137: // rt_sigtimedwait
+  case 188: // msgrcv
+  case 189: // msgsnd
+  case 192: // semtimedop
+  case 193: // semop
+  case 292: // io_pgetevents
+  case 441: // epoll_pwait2
+    return false;
+  default: return true;
+  }
+}
+
+TrapSignal signalForTrap(Process &process, uint64_t cause, uint64_t pc, uint64_t tval) {
+  switch (static_cast<TrapCause>(cause)) {
+  case TrapCause::Breakpoint: return {SIGTRAP, kTrapBrkpt, pc};
+  case TrapCause::IllegalInstruction: return {SIGILL, kIllIllOpc, pc};
+  case TrapCause::InstructionAddressMisaligned:
+  case TrapCause::LoadAddressMisaligned:
+  case TrapCause::StoreAddressMisaligned: return {SIGBUS, kBusAdrAln, tval};
+  case TrapCause::InstructionPageFault:
+  case TrapCause::InstructionAccessFault:
+  case TrapCause::LoadPageFault:
+  case TrapCause::LoadAccessFault:
+  case TrapCause::StorePageFault:
+  case TrapCause::StoreAccessFault:
+    return {SIGSEGV, process.addressSpace().isMapped(tval) ? kSegvAccErr : kSegvMapErr, tval};
+  default:
+    // ecall from S/M cannot happen in U-mode; treat anything else as illegal.
+    return {SIGILL, kIllIllOpc, pc};
+  }
+}
+
+int runProcess(Process &process, const InterpreterOptions &options) {
+  CpuState &cpu = process.cpu();
+  UserEnv env(cpu, process.addressSpace(), process.options().extensions);
+  UserInterpreter interpreter(env, options);
+  process.invalidateCode = [&](uint64_t start, uint64_t length) {
+    env.resetFetchCache();
+    if (length >= AddressSpace::kGuestSize)
+      interpreter.invalidateAll();
+    else
+      interpreter.invalidateRange(start, length);
+  };
+  installHostSignalHandlers(process.addressSpace(), cpu.exitRequest);
+  sigset_t runMask;
+  sigprocmask(SIG_SETMASK, nullptr, &runMask);
+
+  FaultJump jump;
+  setThreadFaultJump(&jump);
+  while (!process.exitRequested()) {
+    // The mask is not saved by sigsetjmp (a syscall per trap); the fault
+    // path restores it instead (the handler runs with every signal blocked).
+    if (sigsetjmp(jump.buffer, 0) != 0) {
+      sigprocmask(SIG_SETMASK, &runMask, nullptr);
+      interpreter.recoverAfterHostFault();
+      handleGuestMemoryFault(process, jump.fault);
+      deliverSignals(process, cpu);
+      continue;
+    }
+    jump.armed = 1;
+    StopReason reason = interpreter.run();
+    jump.armed = 0;
+    if (reason == StopReason::ExitRequest) {
+      cpu.exitRequest.store(0);
+      deliverSignals(process, cpu);
+      continue;
+    }
+    if (cpu.trapCause == static_cast<uint64_t>(TrapCause::EcallFromU)) {
+      handleSyscall(process, cpu);
+    } else {
+      TrapSignal trap = signalForTrap(process, cpu.trapCause, cpu.pc, cpu.trapValue);
+      forceSignal(process, faultSiginfo(trap.signal, trap.code, trap.address));
+    }
+    if (!process.exitRequested())
+      deliverSignals(process, cpu);
+  }
+  setThreadFaultJump(nullptr);
+  process.invalidateCode = nullptr;
+  process.runBeforeExit();
+  return process.exitStatus();
+}
+
+} // namespace tiercel::user

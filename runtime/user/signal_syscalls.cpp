@@ -1,0 +1,198 @@
+// The signal syscalls of the process model (process_syscalls.h):
+// rt_sigaction, rt_sigprocmask, rt_sigpending, rt_sigsuspend,
+// rt_sigreturn, sigaltstack, kill, tkill, tgkill. Semantics and error codes
+// follow Linux's kernel/signal.c.
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+
+#include "runtime/user/host_signals.h"
+#include "runtime/user/process.h"
+#include "runtime/user/process_syscalls.h"
+#include "runtime/user/syscalls_support.h"
+
+namespace tiercel::user {
+
+namespace {
+
+constexpr int kSigBlock = 0;
+constexpr int kSigUnblock = 1;
+constexpr int kSigSetmask = 2;
+
+bool validSignal(uint64_t signal) { return signal >= 1 && signal <= kGuestSignalCount; }
+
+// A signal for this very process: queued directly (delivered when the
+// syscall returns, as Linux delivers a self-sent signal before kill returns).
+int64_t sendToSelf(SyscallContext &context, int signal, int code) {
+  if (signal == 0)
+    return 0;
+  GuestSiginfo info = {};
+  info.signo = signal;
+  info.code = code;
+  info.fields.kill.pid = getpid();
+  info.fields.kill.uid = getuid();
+  queueSignal(context.process, info);
+  return 0;
+}
+
+} // namespace
+
+int64_t sysRtSigaction(SyscallContext &context, const SyscallArgs &args) {
+  uint64_t signal = args.arg[0], newAddress = args.arg[1], oldAddress = args.arg[2];
+  if (args.arg[3] != sizeof(GuestSigset))
+    return -EINVAL;
+  if (!validSignal(signal))
+    return -EINVAL;
+  if (newAddress && (signal == SIGKILL || signal == SIGSTOP))
+    return -EINVAL;
+  GuestMemory memory = guestMemory(context);
+  GuestSigaction newAction = {};
+  if (newAddress && !memory.read(newAddress, newAction))
+    return -EFAULT;
+  SignalState &state = context.process.signals();
+  GuestSigaction oldAction = state.actions[signal];
+  if (oldAddress && !memory.write(oldAddress, oldAction))
+    return -EFAULT;
+  if (newAddress) {
+    newAction.mask &= ~kUnblockable;
+    state.actions[signal] = newAction;
+    updateHostDisposition(int(signal), newAction.handler);
+    // Setting an ignoring disposition discards a pending instance (POSIX).
+    bool ignores =
+        newAction.handler == kSigIgn ||
+        (newAction.handler == kSigDfl && defaultAction(int(signal)) == DefaultAction::Ignore);
+    if (ignores)
+      state.pending &= ~sigBit(int(signal));
+  }
+  return 0;
+}
+
+int64_t sysRtSigprocmask(SyscallContext &context, const SyscallArgs &args) {
+  uint64_t how = args.arg[0], setAddress = args.arg[1], oldAddress = args.arg[2];
+  if (args.arg[3] != sizeof(GuestSigset))
+    return -EINVAL;
+  GuestMemory memory = guestMemory(context);
+  SignalState &state = context.process.signals();
+  GuestSigset old = state.blocked;
+  if (setAddress) {
+    GuestSigset set;
+    if (!memory.read(setAddress, set))
+      return -EFAULT;
+    set &= ~kUnblockable;
+    switch (how) {
+    case kSigBlock: state.blocked |= set; break;
+    case kSigUnblock: state.blocked &= ~set; break;
+    case kSigSetmask: state.blocked = set; break;
+    default: return -EINVAL;
+    }
+  }
+  if (oldAddress && !memory.write(oldAddress, old)) {
+    state.blocked = old;
+    return -EFAULT;
+  }
+  return 0;
+}
+
+int64_t sysRtSigpending(SyscallContext &context, const SyscallArgs &args) {
+  if (args.arg[1] > sizeof(GuestSigset))
+    return -EINVAL;
+  collectHostSignals(context.process);
+  const SignalState &state = context.process.signals();
+  GuestSigset pending = state.pending & state.blocked;
+  void *host = nullptr;
+  if (!guestMemory(context).translate(args.arg[0], args.arg[1], true, host))
+    return -EFAULT;
+  std::memcpy(host, &pending, args.arg[1]);
+  return 0;
+}
+
+int64_t sysRtSigsuspend(SyscallContext &context, const SyscallArgs &args) {
+  if (args.arg[1] != sizeof(GuestSigset))
+    return -EINVAL;
+  GuestSigset mask;
+  if (!guestMemory(context).read(args.arg[0], mask))
+    return -EFAULT;
+  SignalState &state = context.process.signals();
+  state.savedMask = state.blocked;
+  state.hasSavedMask = true;
+  state.blocked = mask & ~kUnblockable;
+  // Sleep until a signal that will run a handler or end the process.
+  while (!hasDeliverableSignal(context.process))
+    waitForHostSignal();
+  return -EINTR; // the run loop delivers it with the saved mask in the frame
+}
+
+int64_t sysRtSigreturn(SyscallContext &context, const SyscallArgs &) {
+  if (!restoreSignalFrame(context.process, context.cpu)) {
+    // A bad frame is fatal: Linux forces SIGSEGV.
+    context.process.terminateBySignal(SIGSEGV);
+  }
+  return static_cast<int64_t>(context.cpu.x[10]); // a0 as restored
+}
+
+int64_t sysSigaltstack(SyscallContext &context, const SyscallArgs &args) {
+  uint64_t newAddress = args.arg[0], oldAddress = args.arg[1];
+  GuestMemory memory = guestMemory(context);
+  SignalState &state = context.process.signals();
+  uint64_t sp = context.cpu.x[2];
+  GuestStack old = state.altStack;
+  bool onStack = onAltStack(state, sp);
+  old.flags = onStack ? kSsOnStack : old.size == 0 ? kSsDisable : (old.flags & kSsAutoDisarm);
+  if (newAddress) {
+    GuestStack stack;
+    if (!memory.read(newAddress, stack))
+      return -EFAULT;
+    if (onStack)
+      return -EPERM;
+    int mode = stack.flags & ~kSsAutoDisarm;
+    if (mode != 0 && mode != kSsOnStack && mode != kSsDisable)
+      return -EINVAL;
+    if (mode == kSsDisable) {
+      state.altStack = GuestStack{0, kSsDisable, 0, 0};
+    } else {
+      if (stack.size < kMinSigStackSize)
+        return -ENOMEM;
+      state.altStack = GuestStack{stack.sp, stack.flags & kSsAutoDisarm, 0, stack.size};
+    }
+  }
+  if (oldAddress && !memory.write(oldAddress, old))
+    return -EFAULT;
+  return 0;
+}
+
+int64_t sysKill(SyscallContext &context, const SyscallArgs &args) {
+  auto pid = static_cast<int32_t>(args.arg[0]);
+  uint64_t signal = args.arg[1];
+  if (signal > kGuestSignalCount)
+    return -EINVAL;
+  if (pid == getpid())
+    return sendToSelf(context, int(signal), kSiUser);
+  // Other processes (and groups that include this one, which then receives
+  // it through its host handler) get it from the host kernel.
+  return hostResult(kill(pid, int(signal)));
+}
+
+int64_t sysTkill(SyscallContext &context, const SyscallArgs &args) {
+  auto tid = static_cast<int32_t>(args.arg[0]);
+  uint64_t signal = args.arg[1];
+  if (tid <= 0 || signal > kGuestSignalCount)
+    return -EINVAL;
+  if (tid == gettid())
+    return sendToSelf(context, int(signal), kSiTkill);
+  return hostResult(syscall(SYS_tkill, tid, int(signal)));
+}
+
+int64_t sysTgkill(SyscallContext &context, const SyscallArgs &args) {
+  auto tgid = static_cast<int32_t>(args.arg[0]);
+  auto tid = static_cast<int32_t>(args.arg[1]);
+  uint64_t signal = args.arg[2];
+  if (tgid <= 0 || tid <= 0 || signal > kGuestSignalCount)
+    return -EINVAL;
+  if (tgid == getpid() && tid == gettid())
+    return sendToSelf(context, int(signal), kSiTkill);
+  return hostResult(syscall(SYS_tgkill, tgid, tid, int(signal)));
+}
+
+} // namespace tiercel::user

@@ -1,0 +1,332 @@
+// Option parsing for tiercel-riscv64 (see options.h). One table lists every
+// option with its QEMU_* variable and its help line; parsing and --help both
+// come from it.
+#include "tools/tiercel-riscv64/options.h"
+
+#include <cstdlib>
+#include <optional>
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace tiercel::tools {
+
+namespace {
+
+enum class OptionId {
+  Help,
+  Version,
+  Sysroot,
+  StackSize,
+  Cpu,
+  SetEnv,
+  UnsetEnv,
+  Argv0,
+  Log,
+  LogFile,
+  Strace,
+  OneInsnPerTb,
+  Tier,
+  Summary,
+};
+
+struct OptionSpec {
+  OptionId id;
+  const char *name;        // without leading dashes
+  const char *argument;    // nullptr: a flag
+  const char *environment; // QEMU_* variable, or nullptr
+  const char *help;
+};
+
+constexpr OptionSpec kOptions[] = {
+    {OptionId::Help, "help", nullptr, nullptr, "print this help and exit"},
+    {OptionId::Help, "h", nullptr, nullptr, "same as -help"},
+    {OptionId::Version, "version", nullptr, nullptr, "print the version and exit"},
+    {OptionId::Sysroot, "L", "path", "QEMU_LD_PREFIX",
+     "riscv64 sysroot for the dynamic loader and libraries (default /usr/riscv64-linux-gnu)"},
+    {OptionId::StackSize, "s", "size", "QEMU_STACK_SIZE",
+     "guest stack size in bytes, k/M/G suffixes allowed (default 8M)"},
+    {OptionId::Cpu, "cpu", "model", "QEMU_CPU",
+     "rv64[,ext=on|off]... with ext among c, zba, zbb, zbs ('-cpu help' lists them)"},
+    {OptionId::SetEnv, "E", "var=value", "QEMU_SET_ENV",
+     "set a variable in the guest environment (QEMU_SET_ENV: a comma list)"},
+    {OptionId::UnsetEnv, "U", "var", "QEMU_UNSET_ENV",
+     "remove a variable from the guest environment (QEMU_UNSET_ENV: a comma list)"},
+    {OptionId::Argv0, "0", "argv0", "QEMU_ARGV0",
+     "the guest's argv[0] (default: the program path)"},
+    {OptionId::Log, "d", "items", "QEMU_LOG",
+     "log items, comma separated: in_asm, exec, cpu, unimp, strace ('-d help' lists them)"},
+    {OptionId::LogFile, "D", "logfile", "QEMU_LOG_FILENAME",
+     "write the -d and -strace log here (default stderr)"},
+    {OptionId::Strace, "strace", nullptr, "QEMU_STRACE", "log every guest syscall with its result"},
+    {OptionId::OneInsnPerTb, "one-insn-per-tb", nullptr, "QEMU_ONE_INSN_PER_TB",
+     "translate one guest instruction per block"},
+    {OptionId::OneInsnPerTb, "singlestep", nullptr, nullptr, "same as -one-insn-per-tb"},
+    {OptionId::Tier, "tier", "tier", "TIERCEL_TIER",
+     "execution tier: interp (the reference interpreter; the only tier so far)"},
+    {OptionId::Summary, "summary", nullptr, "TIERCEL_SUMMARY",
+     "at exit, print one line to stderr: guest instructions, wall time, MIPS"},
+};
+
+struct LogItem {
+  const char *name;
+  const char *help;
+};
+constexpr LogItem kLogItems[] = {
+    {"in_asm", "guest code of each block when it is translated"},
+    {"exec", "the pc of each block as it runs"},
+    {"cpu", "the registers at each block entry"},
+    {"unimp", "unimplemented syscalls and syscall features"},
+    {"strace", "every syscall (same as -strace)"},
+};
+
+const char *kExtensions[] = {"c", "zba", "zbb", "zbs"};
+
+llvm::Error usageError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
+}
+
+llvm::Expected<uint64_t> parseSize(llvm::StringRef text) {
+  uint64_t multiplier = 1;
+  if (!text.empty()) {
+    switch (text.back()) {
+    case 'k':
+    case 'K': multiplier = 1ull << 10; break;
+    case 'm':
+    case 'M': multiplier = 1ull << 20; break;
+    case 'g':
+    case 'G': multiplier = 1ull << 30; break;
+    default: break;
+    }
+    if (multiplier != 1)
+      text = text.drop_back();
+  }
+  uint64_t value;
+  if (text.getAsInteger(0, value) || value == 0 || value > (1ull << 40) / multiplier)
+    return usageError("invalid size '" + text + "'");
+  return value * multiplier;
+}
+
+llvm::Error applyCpu(CommandLine &line, llvm::StringRef model) {
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  model.split(parts, ',');
+  llvm::StringRef base = parts[0];
+  if (base != "rv64" && base != "any" && base != "max" && base != "rv64gc")
+    return usageError("unknown -cpu model '" + base +
+                      "' (use rv64; '-cpu help' lists the options)");
+  for (llvm::StringRef part : llvm::ArrayRef(parts).drop_front()) {
+    auto [name, value] = part.split('=');
+    bool on;
+    if (value == "on" || value == "true" || value == "yes")
+      on = true;
+    else if (value == "off" || value == "false" || value == "no")
+      on = false;
+    else
+      return usageError("-cpu: '" + part + "' must be ext=on or ext=off");
+    user::CpuExtensions &ext = line.user.extensions;
+    bool *flag = name == "c"     ? &ext.c
+                 : name == "zba" ? &ext.zba
+                 : name == "zbb" ? &ext.zbb
+                 : name == "zbs" ? &ext.zbs
+                                 : nullptr;
+    if (!flag)
+      return usageError("-cpu: unknown extension '" + name +
+                        "' (c, zba, zbb, zbs can be switched)");
+    *flag = on;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error applyLog(CommandLine &line, llvm::StringRef items) {
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  items.split(parts, ',', -1, false);
+  for (llvm::StringRef item : parts) {
+    if (item == "in_asm")
+      line.logInAsm = true;
+    else if (item == "exec")
+      line.logExec = true;
+    else if (item == "cpu")
+      line.logCpu = true;
+    else if (item == "unimp")
+      line.user.logUnimplemented = true;
+    else if (item == "strace")
+      line.user.strace = true;
+    else
+      return usageError("-d: unknown log item '" + item + "' ('-d help' lists them)");
+  }
+  return llvm::Error::success();
+}
+
+void setEnv(std::vector<std::string> &env, llvm::StringRef assignment) {
+  llvm::StringRef name = assignment.split('=').first;
+  for (std::string &entry : env)
+    if (llvm::StringRef(entry).split('=').first == name) {
+      entry = assignment.str();
+      return;
+    }
+  env.push_back(assignment.str());
+}
+
+void unsetEnv(std::vector<std::string> &env, llvm::StringRef name) {
+  std::erase_if(env, [&](const std::string &entry) {
+    return llvm::StringRef(entry).split('=').first == name;
+  });
+}
+
+// Applies one option; `help`/`version` of -cpu and -d are reported through
+// an error-free path by setting line.help with a special text.
+llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fromEnvironment,
+                  std::optional<std::string> &argv0) {
+  switch (id) {
+  case OptionId::Help: line.help = true; break;
+  case OptionId::Version: line.version = true; break;
+  case OptionId::Sysroot: line.user.sysroot = value.rtrim('/').str(); break;
+  case OptionId::StackSize: {
+    auto size = parseSize(value);
+    if (!size)
+      return size.takeError();
+    line.user.stackSize = *size;
+    break;
+  }
+  case OptionId::Cpu: return applyCpu(line, value);
+  case OptionId::SetEnv:
+    if (fromEnvironment) {
+      llvm::SmallVector<llvm::StringRef, 8> parts;
+      value.split(parts, ',', -1, false);
+      for (llvm::StringRef part : parts) {
+        if (!part.contains('='))
+          return usageError("QEMU_SET_ENV: '" + part + "' is not var=value");
+        setEnv(line.program.envp, part);
+      }
+    } else {
+      if (!value.contains('='))
+        return usageError("-E: '" + value + "' is not var=value");
+      setEnv(line.program.envp, value);
+    }
+    break;
+  case OptionId::UnsetEnv:
+    if (fromEnvironment) {
+      llvm::SmallVector<llvm::StringRef, 8> parts;
+      value.split(parts, ',', -1, false);
+      for (llvm::StringRef part : parts)
+        unsetEnv(line.program.envp, part);
+    } else {
+      unsetEnv(line.program.envp, value);
+    }
+    break;
+  case OptionId::Argv0: argv0 = value.str(); break;
+  case OptionId::Log: return applyLog(line, value);
+  case OptionId::LogFile: line.logFile = value.str(); break;
+  case OptionId::Strace: line.user.strace = true; break;
+  case OptionId::OneInsnPerTb: line.oneInsnPerBlock = true; break;
+  case OptionId::Tier: line.tier = value.str(); break;
+  case OptionId::Summary: line.summary = true; break;
+  }
+  return llvm::Error::success();
+}
+
+const OptionSpec *findOption(llvm::StringRef name) {
+  for (const OptionSpec &spec : kOptions)
+    if (name == spec.name)
+      return &spec;
+  return nullptr;
+}
+
+} // namespace
+
+std::string usageText() {
+  std::string text =
+      "usage: tiercel-riscv64 [options] program [arguments...]\n"
+      "Runs a riscv64 (RV64GC) Linux program on this host, like qemu-riscv64.\n"
+      "Options may be spelled -opt or --opt; values follow as the next argument or after '='.\n\n";
+  for (const OptionSpec &spec : kOptions) {
+    std::string left = std::string("  -") + spec.name;
+    if (spec.argument)
+      left += std::string(" ") + spec.argument;
+    if (left.size() < 24)
+      left.resize(24, ' ');
+    else
+      left += "  ";
+    text += left + spec.help;
+    if (spec.environment)
+      text += std::string(" [") + spec.environment + "]";
+    text += "\n";
+  }
+  text += "\n-d items:\n";
+  for (const LogItem &item : kLogItems)
+    text += std::string("  ") + item.name + std::string(10 - std::string(item.name).size(), ' ') +
+            item.help + "\n";
+  text += "\n-cpu rv64 extensions that can be switched off:";
+  for (const char *ext : kExtensions)
+    text += std::string(" ") + ext;
+  text += "\n\nThe exit status is the guest's; a guest killed by a signal ends tiercel-riscv64 "
+          "with the same signal.\n";
+  return text;
+}
+
+llvm::Expected<CommandLine> parseCommandLine(const std::vector<std::string> &args,
+                                             const std::vector<std::string> &environment,
+                                             const std::string &defaultSysroot) {
+  CommandLine line;
+  line.program.envp = environment;
+  std::optional<std::string> argv0;
+
+  // QEMU_* variables first; command-line options override them.
+  for (const std::string &entry : environment) {
+    auto [name, value] = llvm::StringRef(entry).split('=');
+    for (const OptionSpec &spec : kOptions) {
+      if (!spec.environment || name != spec.environment)
+        continue;
+      if (llvm::Error error = apply(line, spec.id, value, true, argv0))
+        return error;
+    }
+  }
+
+  size_t index = 1;
+  for (; index < args.size(); ++index) {
+    llvm::StringRef arg = args[index];
+    if (arg == "--") {
+      ++index;
+      break;
+    }
+    if (!arg.starts_with("-") || arg == "-")
+      break;
+    llvm::StringRef body = arg.drop_front(arg.starts_with("--") ? 2 : 1);
+    auto [name, inlineValue] = body.split('=');
+    bool hasInlineValue = body.contains('=');
+    const OptionSpec *spec = findOption(name);
+    if (!spec)
+      return usageError("unknown option '" + arg + "'");
+    llvm::StringRef value;
+    if (spec->argument) {
+      if (hasInlineValue) {
+        value = inlineValue;
+      } else if (index + 1 < args.size()) {
+        value = args[++index];
+      } else {
+        return usageError("option '" + arg + "' needs an argument (" + spec->argument + ")");
+      }
+      if ((spec->id == OptionId::Cpu || spec->id == OptionId::Log) && value == "help") {
+        line.help = true;
+        continue;
+      }
+    } else if (hasInlineValue) {
+      return usageError("option '-" + name + "' takes no argument");
+    }
+    if (llvm::Error error = apply(line, spec->id, value, false, argv0))
+      return error;
+  }
+
+  if (line.user.sysroot.empty() && !defaultSysroot.empty())
+    line.user.sysroot = defaultSysroot;
+  if (index < args.size()) {
+    line.program.path = args[index];
+    for (size_t i = index; i < args.size(); ++i)
+      line.program.argv.push_back(args[i]);
+    if (argv0)
+      line.program.argv[0] = *argv0;
+  }
+  return line;
+}
+
+} // namespace tiercel::tools

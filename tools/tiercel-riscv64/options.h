@@ -1,0 +1,42 @@
+// Command line of tiercel-riscv64: qemu-riscv64's options (and their QEMU_*
+// environment variables) plus Tiercel's own (--tier, --summary). Options
+// may be spelled -opt or --opt, with the value as the next argument or
+// after '='. Parsing stops at the first argument that is not an option: the
+// guest program; everything after it belongs to the guest.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "machine/interpreter/interpreter.h"
+#include "runtime/user/process.h"
+#include "llvm/Support/Error.h"
+
+namespace tiercel::tools {
+
+struct CommandLine {
+  user::UserOptions user;
+  user::ProgramSpec program;
+  bool help = false;
+  bool version = false;
+  bool summary = false;
+  bool oneInsnPerBlock = false;
+  std::string tier = "interp";
+  std::string logFile;   // -D
+  bool logInAsm = false; // -d in_asm
+  bool logExec = false;  // -d exec
+  bool logCpu = false;   // -d cpu
+};
+
+// Parses argv (argv[0] is the tool) with the QEMU_* variables found in
+// `environment` (the host's, "NAME=value"), which also becomes the guest's
+// environment after -E/-U and QEMU_SET_ENV/QEMU_UNSET_ENV are applied.
+// `defaultSysroot` is used when neither -L nor QEMU_LD_PREFIX is given.
+llvm::Expected<CommandLine> parseCommandLine(const std::vector<std::string> &args,
+                                             const std::vector<std::string> &environment,
+                                             const std::string &defaultSysroot);
+
+// The --help text: every option with one line each.
+std::string usageText();
+
+} // namespace tiercel::tools
