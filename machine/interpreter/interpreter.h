@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "machine/isa/disassembler.h"
 #include "machine/semantics/common.h"
 
 namespace tiercel {
@@ -53,6 +54,7 @@ struct InterpreterOptions {
   bool logExec = false;         // -d exec: each block's pc as it runs
   bool logCpu = false;          // -d cpu: register state at each block entry
   bool oneInsnPerBlock = false; // -one-insn-per-tb
+  DisassemblyOptions disassembly; // -M numeric: x-register names in in_asm
 };
 
 // Env satisfies SemanticsEnv (machine/semantics/common.h). Declared here,

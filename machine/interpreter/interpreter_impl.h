@@ -397,8 +397,8 @@ typename Interpreter<Env>::Block *Interpreter<Env>::translate(uint64_t pc, uint6
         std::fprintf(options_.log, "0x%016" PRIx64 ":  <fetch fault, cause %u>\n", record.insn.pc,
                      record.insn.raw);
       } else if (record.handler != &executeFallThrough) {
-        std::fprintf(options_.log, "0x%016" PRIx64 ":  %0*x  %s\n", record.insn.pc,
-                     record.insn.length * 2, record.insn.raw, disassemble(record.insn).c_str());
+        std::fprintf(options_.log, "%s\n",
+                     formatInstructionLine(record.insn, options_.disassembly).c_str());
       }
     }
     std::fprintf(options_.log, "\n");

@@ -99,6 +99,7 @@ int main(int argc, char **argv) {
   options.logExec = line.logExec;
   options.logCpu = line.logCpu;
   options.oneInsnPerBlock = line.oneInsnPerBlock;
+  options.disassembly.abiNames = !line.numericRegisterNames;
   int status = user::runProcess(*running, options);
   std::fflush(nullptr);
   // The guest is done: skip destructors of the address space and caches.

@@ -28,6 +28,7 @@ enum class OptionId {
   OneInsnPerTb,
   Tier,
   Summary,
+  DisassemblerStyle,
 };
 
 struct OptionSpec {
@@ -66,6 +67,8 @@ constexpr OptionSpec kOptions[] = {
      "execution tier: interp (the reference interpreter; the only tier so far)"},
     {OptionId::Summary, "summary", nullptr, "TIERCEL_SUMMARY",
      "at exit, print one line to stderr: guest instructions, wall time, MIPS"},
+    {OptionId::DisassemblerStyle, "M", "style", nullptr,
+     "disassembly style of the logs: 'numeric' prints x0..x31/f0..f31, 'abi' (default) a0, sp..."},
 };
 
 struct LogItem {
@@ -221,6 +224,14 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
   case OptionId::OneInsnPerTb: line.oneInsnPerBlock = true; break;
   case OptionId::Tier: line.tier = value.str(); break;
   case OptionId::Summary: line.summary = true; break;
+  case OptionId::DisassemblerStyle:
+    if (value == "numeric")
+      line.numericRegisterNames = true;
+    else if (value == "abi")
+      line.numericRegisterNames = false;
+    else
+      return usageError("-M: unknown style '" + value + "' (expected numeric or abi)");
+    break;
   }
   return llvm::Error::success();
 }

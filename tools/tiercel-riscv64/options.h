@@ -21,6 +21,7 @@ struct CommandLine {
   bool version = false;
   bool summary = false;
   bool oneInsnPerBlock = false;
+  bool numericRegisterNames = false; // -M numeric
   std::string tier = "interp";
   std::string logFile;   // -D
   bool logInAsm = false; // -d in_asm
