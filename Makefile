@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test test-sanitize bench clean
 
 all: build
 
@@ -25,6 +25,12 @@ demo: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The unit, guest and e2e tests again on an ASan+UBSan build (CI runs it).
+test-sanitize: deps
+	CC=clang-19 CXX=clang++-19 cmake -S . -B $(BUILD)-asan -G Ninja -DTIERCEL_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 bench: build
 	python3 bench/run.py --build $(BUILD)
