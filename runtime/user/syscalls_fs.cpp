@@ -116,6 +116,16 @@ int64_t removeXattr(SyscallContext &context, const SyscallArgs &args, XattrTarge
   return hostResult(::syscall(SYS_fremovexattr, asInt(args.arg[0]), name.c_str()));
 }
 
+// A host call that fills `host` succeeded with `result` (or failed): copy
+// the converted struct to the guest, or report the error.
+template <class Host, class Convert>
+int64_t writeConverted(SyscallContext &context, int64_t result, uint64_t guestAddress,
+                       const Host &host, Convert convert) {
+  if (result < 0)
+    return result;
+  return guestMemory(context).write(guestAddress, convert(host)) ? 0 : -EFAULT;
+}
+
 } // namespace
 
 int64_t sysGetdents64(SyscallContext &context, const SyscallArgs &args) {
@@ -134,17 +144,13 @@ int64_t sysNewfstatat(SyscallContext &context, const SyscallArgs &args) {
   struct stat host;
   int64_t result = hostResult(
       ::syscall(SYS_newfstatat, asInt(args.arg[0]), path.c_str(), &host, asInt(args.arg[3])));
-  if (result < 0)
-    return result;
-  return guestMemory(context).write(args.arg[2], toGuestStat(host)) ? 0 : -EFAULT;
+  return writeConverted(context, result, args.arg[2], host, toGuestStat);
 }
 
 int64_t sysFstat(SyscallContext &context, const SyscallArgs &args) {
   struct stat host;
   int64_t result = hostResult(::syscall(SYS_fstat, asInt(args.arg[0]), &host));
-  if (result < 0)
-    return result;
-  return guestMemory(context).write(args.arg[1], toGuestStat(host)) ? 0 : -EFAULT;
+  return writeConverted(context, result, args.arg[1], host, toGuestStat);
 }
 
 int64_t sysStatx(SyscallContext &context, const SyscallArgs &args) {
@@ -331,17 +337,13 @@ int64_t sysStatfs(SyscallContext &context, const SyscallArgs &args) {
     return error;
   struct statfs host;
   int64_t result = hostResult(::syscall(SYS_statfs, path.c_str(), &host));
-  if (result < 0)
-    return result;
-  return guestMemory(context).write(args.arg[1], toGuestStatfs(host)) ? 0 : -EFAULT;
+  return writeConverted(context, result, args.arg[1], host, toGuestStatfs);
 }
 
 int64_t sysFstatfs(SyscallContext &context, const SyscallArgs &args) {
   struct statfs host;
   int64_t result = hostResult(::syscall(SYS_fstatfs, asInt(args.arg[0]), &host));
-  if (result < 0)
-    return result;
-  return guestMemory(context).write(args.arg[1], toGuestStatfs(host)) ? 0 : -EFAULT;
+  return writeConverted(context, result, args.arg[1], host, toGuestStatfs);
 }
 
 int64_t sysGetxattr(SyscallContext &context, const SyscallArgs &args) {

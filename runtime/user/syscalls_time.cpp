@@ -25,6 +25,24 @@ constexpr uint64_t kSigeventSize = 64;
 static_assert(sizeof(struct sigevent) == kSigeventSize);
 static_assert(sizeof(struct itimerspec) == 32);
 
+// timer_settime and timerfd_settime share one shape: (id, flags, new
+// itimerspec, optional old itimerspec); likewise the two gettime calls.
+int64_t settimeCall(SyscallContext &context, const SyscallArgs &args, long number) {
+  void *value = nullptr, *old = nullptr;
+  GuestMemory memory = guestMemory(context);
+  if (!memory.translate(args.arg[2], sizeof(struct itimerspec), false, value) ||
+      !memory.translateOptional(args.arg[3], sizeof(struct itimerspec), true, old))
+    return -EFAULT;
+  return hostResult(::syscall(number, asInt(args.arg[0]), asInt(args.arg[1]), value, old));
+}
+
+int64_t gettimeCall(SyscallContext &context, const SyscallArgs &args, long number) {
+  void *value = nullptr;
+  if (!guestMemory(context).translate(args.arg[1], sizeof(struct itimerspec), true, value))
+    return -EFAULT;
+  return hostResult(::syscall(number, asInt(args.arg[0]), value));
+}
+
 } // namespace
 
 int64_t sysClockGettime(SyscallContext &context, const SyscallArgs &args) {
@@ -110,20 +128,11 @@ int64_t sysTimerCreate(SyscallContext &context, const SyscallArgs &args) {
 }
 
 int64_t sysTimerSettime(SyscallContext &context, const SyscallArgs &args) {
-  void *value = nullptr, *old = nullptr;
-  GuestMemory memory = guestMemory(context);
-  if (!memory.translate(args.arg[2], sizeof(struct itimerspec), false, value) ||
-      !memory.translateOptional(args.arg[3], sizeof(struct itimerspec), true, old))
-    return -EFAULT;
-  return hostResult(
-      ::syscall(SYS_timer_settime, asInt(args.arg[0]), asInt(args.arg[1]), value, old));
+  return settimeCall(context, args, SYS_timer_settime);
 }
 
 int64_t sysTimerGettime(SyscallContext &context, const SyscallArgs &args) {
-  void *value = nullptr;
-  if (!guestMemory(context).translate(args.arg[1], sizeof(struct itimerspec), true, value))
-    return -EFAULT;
-  return hostResult(::syscall(SYS_timer_gettime, asInt(args.arg[0]), value));
+  return gettimeCall(context, args, SYS_timer_gettime);
 }
 
 int64_t sysTimerGetoverrun(SyscallContext &, const SyscallArgs &args) {
@@ -139,20 +148,11 @@ int64_t sysTimerfdCreate(SyscallContext &, const SyscallArgs &args) {
 }
 
 int64_t sysTimerfdSettime(SyscallContext &context, const SyscallArgs &args) {
-  void *value = nullptr, *old = nullptr;
-  GuestMemory memory = guestMemory(context);
-  if (!memory.translate(args.arg[2], sizeof(struct itimerspec), false, value) ||
-      !memory.translateOptional(args.arg[3], sizeof(struct itimerspec), true, old))
-    return -EFAULT;
-  return hostResult(
-      ::syscall(SYS_timerfd_settime, asInt(args.arg[0]), asInt(args.arg[1]), value, old));
+  return settimeCall(context, args, SYS_timerfd_settime);
 }
 
 int64_t sysTimerfdGettime(SyscallContext &context, const SyscallArgs &args) {
-  void *value = nullptr;
-  if (!guestMemory(context).translate(args.arg[1], sizeof(struct itimerspec), true, value))
-    return -EFAULT;
-  return hostResult(::syscall(SYS_timerfd_gettime, asInt(args.arg[0]), value));
+  return gettimeCall(context, args, SYS_timerfd_gettime);
 }
 
 } // namespace tiercel::user
