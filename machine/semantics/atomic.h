@@ -22,7 +22,8 @@
 namespace tiercel {
 
 // aq/rl of an LR/SC/AMO as a C++ memory order (insn.rm bit 1 = aq, bit 0 = rl).
-TIERCEL_SEMANTICS int atomicOrdering(const DecodedInstruction &insn) {
+template <class Insn>
+TIERCEL_SEMANTICS int atomicOrdering(const Insn &insn) {
   switch (insn.rm & 3) {
   case 0: return __ATOMIC_RELAXED;
   case 1: return __ATOMIC_RELEASE;
@@ -33,8 +34,8 @@ TIERCEL_SEMANTICS int atomicOrdering(const DecodedInstruction &insn) {
 
 // Calls `body` with the memory order of insn as a compile-time constant, so
 // each __atomic builtin below is emitted with a fixed order.
-template <class Body>
-TIERCEL_SEMANTICS auto withAtomicOrdering(const DecodedInstruction &insn, Body body) {
+template <class Body, class Insn>
+TIERCEL_SEMANTICS auto withAtomicOrdering(const Insn &insn, Body body) {
   switch (insn.rm & 3) {
   case 0: return body(std::integral_constant<int, __ATOMIC_RELAXED>{});
   case 1: return body(std::integral_constant<int, __ATOMIC_RELEASE>{});
@@ -61,8 +62,8 @@ template <class T> TIERCEL_SEMANTICS uint64_t atomicResult(T value) {
 
 // ---- LR/SC (ISA spec 8.2) ----
 
-template <class T, class Env>
-TIERCEL_SEMANTICS ExecStatus loadReserved(Env &env, const DecodedInstruction &insn) {
+template <class T, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus loadReserved(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   uint64_t address = readX(cpu, insn.rs1);
   if (address % sizeof(T) != 0) [[unlikely]]
@@ -83,8 +84,8 @@ TIERCEL_SEMANTICS ExecStatus loadReserved(Env &env, const DecodedInstruction &in
   return ExecStatus::Continue;
 }
 
-template <class T, class Env>
-TIERCEL_SEMANTICS ExecStatus storeConditional(Env &env, const DecodedInstruction &insn) {
+template <class T, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus storeConditional(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   uint64_t address = readX(cpu, insn.rs1);
   if (address % sizeof(T) != 0) [[unlikely]]
@@ -109,20 +110,20 @@ TIERCEL_SEMANTICS ExecStatus storeConditional(Env &env, const DecodedInstruction
   return ExecStatus::Continue;
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execLrW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execLrW(Env &env, const Insn &insn) {
   return loadReserved<uint32_t>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execLrD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execLrD(Env &env, const Insn &insn) {
   return loadReserved<uint64_t>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execScW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execScW(Env &env, const Insn &insn) {
   return storeConditional<uint32_t>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execScD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execScD(Env &env, const Insn &insn) {
   return storeConditional<uint64_t>(env, insn);
 }
 
@@ -130,8 +131,8 @@ TIERCEL_SEMANTICS ExecStatus execScD(Env &env, const DecodedInstruction &insn) {
 
 // rd = old memory value; memory = op(old, x[rs2]), atomically. `T` is the
 // memory type (signed for amomin/amomax so the builtins compare signed).
-template <class T, class Env, class Op>
-TIERCEL_SEMANTICS ExecStatus atomicMemoryOperation(Env &env, const DecodedInstruction &insn,
+template <class T, class Env, class Op, class Insn>
+TIERCEL_SEMANTICS ExecStatus atomicMemoryOperation(Env &env, const Insn &insn,
                                                    Op op) {
   using Unsigned = std::make_unsigned_t<T>;
   CpuState &cpu = env.cpu;
@@ -186,77 +187,77 @@ struct AmoMax {
   }
 };
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoswapW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoswapW(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint32_t>(env, insn, AmoSwap{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoaddW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoaddW(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint32_t>(env, insn, AmoAdd{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoxorW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoxorW(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint32_t>(env, insn, AmoXor{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoandW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoandW(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint32_t>(env, insn, AmoAnd{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoorW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoorW(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint32_t>(env, insn, AmoOr{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmominW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmominW(Env &env, const Insn &insn) {
   return atomicMemoryOperation<int32_t>(env, insn, AmoMin{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmomaxW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmomaxW(Env &env, const Insn &insn) {
   return atomicMemoryOperation<int32_t>(env, insn, AmoMax{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmominuW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmominuW(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint32_t>(env, insn, AmoMin{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmomaxuW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmomaxuW(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint32_t>(env, insn, AmoMax{});
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoswapD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoswapD(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint64_t>(env, insn, AmoSwap{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoaddD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoaddD(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint64_t>(env, insn, AmoAdd{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoxorD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoxorD(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint64_t>(env, insn, AmoXor{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoandD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoandD(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint64_t>(env, insn, AmoAnd{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmoorD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmoorD(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint64_t>(env, insn, AmoOr{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmominD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmominD(Env &env, const Insn &insn) {
   return atomicMemoryOperation<int64_t>(env, insn, AmoMin{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmomaxD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmomaxD(Env &env, const Insn &insn) {
   return atomicMemoryOperation<int64_t>(env, insn, AmoMax{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmominuD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmominuD(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint64_t>(env, insn, AmoMin{});
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execAmomaxuD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execAmomaxuD(Env &env, const Insn &insn) {
   return atomicMemoryOperation<uint64_t>(env, insn, AmoMax{});
 }
 

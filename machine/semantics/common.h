@@ -4,10 +4,17 @@
 // The semantics (machine/semantics/*.h) are written once, as inline function
 // templates over an environment type `Env`, and consumed three ways: natively
 // by the interpreter, as copy-and-patch stencils, and as LLVM bitcode. So they
-// must depend on nothing but CpuState, the DecodedInstruction they are handed
-// and the Env they are given: no globals, no interpreter state, no C++
-// exceptions. Traps are values: the instruction records cause and tval in the
-// CpuState, sets pc to its own address and returns ExecStatus::Trap.
+// must depend on nothing but CpuState, the operands they are handed and the
+// Env they are given: no globals, no interpreter state, no C++ exceptions.
+// Traps are values: the instruction records cause and tval in the CpuState,
+// sets pc to its own address and returns ExecStatus::Trap.
+//
+// The operands come as `const Insn &`: the interpreter passes its
+// DecodedInstruction; a tier-1 stencil passes an operand view whose fields
+// are relocation holes (jit/stencils/stencil_operands.h), full-width so that
+// `cpu.x[insn.rs1]` compiles to one displacement and no truncation hides the
+// register number from the compiler. An Insn has the DecodedInstruction
+// fields the semantics read: pc, imm, raw, rd, rs1, rs2, rs3, rm, nextPc().
 #pragma once
 
 #include <concepts>
@@ -64,15 +71,16 @@ concept SemanticsEnv = requires(Env &env, uint64_t addr, uint64_t value, uint32_
   { env.executeSfenceVma(DecodedInstruction{}) } -> std::same_as<ExecStatus>;
 };
 
-TIERCEL_SEMANTICS uint64_t readX(const CpuState &cpu, unsigned reg) { return cpu.x[reg]; }
+TIERCEL_SEMANTICS uint64_t readX(const CpuState &cpu, uint64_t reg) { return cpu.x[reg]; }
 
 // x0 is hard-wired to zero: writes to it are dropped.
-TIERCEL_SEMANTICS void writeX(CpuState &cpu, unsigned reg, uint64_t value) {
+TIERCEL_SEMANTICS void writeX(CpuState &cpu, uint64_t reg, uint64_t value) {
   if (reg != 0)
     cpu.x[reg] = value;
 }
 
-TIERCEL_SEMANTICS ExecStatus raiseTrap(CpuState &cpu, const DecodedInstruction &insn,
+template <class Insn>
+TIERCEL_SEMANTICS ExecStatus raiseTrap(CpuState &cpu, const Insn &insn,
                                        TrapCause cause, uint64_t tval) {
   cpu.pc = insn.pc;
   cpu.trapCause = static_cast<uint64_t>(cause);
@@ -81,12 +89,14 @@ TIERCEL_SEMANTICS ExecStatus raiseTrap(CpuState &cpu, const DecodedInstruction &
 }
 
 // Illegal instruction; tval holds the instruction bits (privileged spec 3.1.16).
-TIERCEL_SEMANTICS ExecStatus raiseIllegal(CpuState &cpu, const DecodedInstruction &insn) {
+template <class Insn>
+TIERCEL_SEMANTICS ExecStatus raiseIllegal(CpuState &cpu, const Insn &insn) {
   return raiseTrap(cpu, insn, TrapCause::IllegalInstruction, insn.raw);
 }
 
 // The environment already recorded cause and tval (a failed memory access).
-TIERCEL_SEMANTICS ExecStatus trapRecorded(CpuState &cpu, const DecodedInstruction &insn) {
+template <class Insn>
+TIERCEL_SEMANTICS ExecStatus trapRecorded(CpuState &cpu, const Insn &insn) {
   cpu.pc = insn.pc;
   return ExecStatus::Trap;
 }

@@ -118,8 +118,8 @@ TIERCEL_SEMANTICS typename Fmt::Bits fpArithmetic(typename Fmt::Bits a, typename
 
 // ---- Instruction bodies ----
 
-template <FpArithOp op, class Fmt, class Env>
-TIERCEL_SEMANTICS ExecStatus fpArithInstruction(Env &env, const DecodedInstruction &insn) {
+template <FpArithOp op, class Fmt, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpArithInstruction(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   uint32_t mode;
   if (!env.fpEnabled() || !resolveRoundingMode(cpu, insn, mode))
@@ -135,8 +135,8 @@ TIERCEL_SEMANTICS ExecStatus fpArithInstruction(Env &env, const DecodedInstructi
 // fmadd: a*b+c, fmsub: a*b-c, fnmsub: -(a*b)+c, fnmadd: -(a*b)-c (ISA spec
 // 11.6). Negating an operand before the single rounding is exact and gives
 // the right signed zeros, so all four are one host FMA.
-template <bool kNegateProduct, bool kNegateAddend, class Fmt, class Env>
-TIERCEL_SEMANTICS ExecStatus fpFmaInstruction(Env &env, const DecodedInstruction &insn) {
+template <bool kNegateProduct, bool kNegateAddend, class Fmt, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpFmaInstruction(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   uint32_t mode;
   if (!env.fpEnabled() || !resolveRoundingMode(cpu, insn, mode))
@@ -154,8 +154,8 @@ TIERCEL_SEMANTICS ExecStatus fpFmaInstruction(Env &env, const DecodedInstruction
   return ExecStatus::Continue;
 }
 
-template <class Fmt, class Env>
-TIERCEL_SEMANTICS ExecStatus fpSqrtInstruction(Env &env, const DecodedInstruction &insn) {
+template <class Fmt, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpSqrtInstruction(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   uint32_t mode;
   if (!env.fpEnabled() || !resolveRoundingMode(cpu, insn, mode))
@@ -170,79 +170,79 @@ TIERCEL_SEMANTICS ExecStatus fpSqrtInstruction(Env &env, const DecodedInstructio
 
 // ---- Single precision (ISA spec 11.6) ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFaddS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFaddS(Env &env, const Insn &insn) {
   return fpArithInstruction<FpArithOp::Add, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsubS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsubS(Env &env, const Insn &insn) {
   return fpArithInstruction<FpArithOp::Sub, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmulS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmulS(Env &env, const Insn &insn) {
   return fpArithInstruction<FpArithOp::Mul, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFdivS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFdivS(Env &env, const Insn &insn) {
   return fpArithInstruction<FpArithOp::Div, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsqrtS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsqrtS(Env &env, const Insn &insn) {
   return fpSqrtInstruction<Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmaddS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmaddS(Env &env, const Insn &insn) {
   return fpFmaInstruction<false, false, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmsubS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmsubS(Env &env, const Insn &insn) {
   return fpFmaInstruction<false, true, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFnmsubS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFnmsubS(Env &env, const Insn &insn) {
   return fpFmaInstruction<true, false, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFnmaddS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFnmaddS(Env &env, const Insn &insn) {
   return fpFmaInstruction<true, true, Float32Format>(env, insn);
 }
 
 // ---- Double precision (ISA spec 12.4) ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFaddD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFaddD(Env &env, const Insn &insn) {
   return fpArithInstruction<FpArithOp::Add, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsubD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsubD(Env &env, const Insn &insn) {
   return fpArithInstruction<FpArithOp::Sub, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmulD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmulD(Env &env, const Insn &insn) {
   return fpArithInstruction<FpArithOp::Mul, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFdivD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFdivD(Env &env, const Insn &insn) {
   return fpArithInstruction<FpArithOp::Div, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsqrtD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsqrtD(Env &env, const Insn &insn) {
   return fpSqrtInstruction<Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmaddD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmaddD(Env &env, const Insn &insn) {
   return fpFmaInstruction<false, false, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmsubD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmsubD(Env &env, const Insn &insn) {
   return fpFmaInstruction<false, true, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFnmsubD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFnmsubD(Env &env, const Insn &insn) {
   return fpFmaInstruction<true, false, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFnmaddD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFnmaddD(Env &env, const Insn &insn) {
   return fpFmaInstruction<true, true, Float64Format>(env, insn);
 }
 

@@ -85,7 +85,7 @@ TIERCEL_SEMANTICS uint32_t unboxSingle(uint64_t reg) {
 TIERCEL_SEMANTICS uint64_t boxSingle(uint32_t value) { return 0xffffffff00000000ull | value; }
 
 // Register access for either format: S reads unbox, S writes box.
-template <class Fmt> TIERCEL_SEMANTICS typename Fmt::Bits readF(const CpuState &cpu, unsigned reg) {
+template <class Fmt> TIERCEL_SEMANTICS typename Fmt::Bits readF(const CpuState &cpu, uint64_t reg) {
   if constexpr (sizeof(typename Fmt::Bits) == 4)
     return unboxSingle(cpu.f[reg]);
   else
@@ -93,7 +93,7 @@ template <class Fmt> TIERCEL_SEMANTICS typename Fmt::Bits readF(const CpuState &
 }
 
 template <class Fmt, class Env>
-TIERCEL_SEMANTICS void writeF(Env &env, unsigned reg, typename Fmt::Bits value) {
+TIERCEL_SEMANTICS void writeF(Env &env, uint64_t reg, typename Fmt::Bits value) {
   if constexpr (sizeof(typename Fmt::Bits) == 4)
     env.cpu.f[reg] = boxSingle(value);
   else
@@ -115,7 +115,8 @@ template <class Env> TIERCEL_SEMANTICS void accrueFlags(Env &env, uint32_t flags
 // The effective rounding mode of `insn`: the static rm field, or frm when
 // rm = DYN. Returns false for the reserved encodings (rm 5 or 6, or DYN with
 // frm > 4), which make the instruction illegal.
-TIERCEL_SEMANTICS bool resolveRoundingMode(const CpuState &cpu, const DecodedInstruction &insn,
+template <class Insn>
+TIERCEL_SEMANTICS bool resolveRoundingMode(const CpuState &cpu, const Insn &insn,
                                            uint32_t &mode) {
   uint32_t rm = insn.rm;
   if (rm == kRoundDynamic)

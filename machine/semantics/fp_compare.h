@@ -18,8 +18,8 @@ template <class Fmt> TIERCEL_SEMANTICS typename Fmt::Bits fpOrderKey(typename Fm
 
 enum class SignInjection : uint8_t { Copy, Negate, Xor };
 
-template <SignInjection kind, class Fmt, class Env>
-TIERCEL_SEMANTICS ExecStatus fpSignInjectInstruction(Env &env, const DecodedInstruction &insn) {
+template <SignInjection kind, class Fmt, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpSignInjectInstruction(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   if (!env.fpEnabled())
     return raiseIllegal(cpu, insn);
@@ -53,8 +53,8 @@ TIERCEL_SEMANTICS typename Fmt::Bits fpMinMax(typename Fmt::Bits a, typename Fmt
   return (aLess != kMax) ? a : b;
 }
 
-template <bool kMax, class Fmt, class Env>
-TIERCEL_SEMANTICS ExecStatus fpMinMaxInstruction(Env &env, const DecodedInstruction &insn) {
+template <bool kMax, class Fmt, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpMinMaxInstruction(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   if (!env.fpEnabled())
     return raiseIllegal(cpu, insn);
@@ -87,8 +87,8 @@ TIERCEL_SEMANTICS bool fpCompare(typename Fmt::Bits a, typename Fmt::Bits b, uin
   return bothZero || fpOrderKey<Fmt>(a) <= fpOrderKey<Fmt>(b);
 }
 
-template <FpCompare kind, class Fmt, class Env>
-TIERCEL_SEMANTICS ExecStatus fpCompareInstruction(Env &env, const DecodedInstruction &insn) {
+template <FpCompare kind, class Fmt, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpCompareInstruction(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   if (!env.fpEnabled())
     return raiseIllegal(cpu, insn);
@@ -114,8 +114,8 @@ template <class Fmt> TIERCEL_SEMANTICS uint64_t fpClassify(typename Fmt::Bits v)
   return sign ? 1u << 1 : 1u << 6;
 }
 
-template <class Fmt, class Env>
-TIERCEL_SEMANTICS ExecStatus fpClassInstruction(Env &env, const DecodedInstruction &insn) {
+template <class Fmt, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpClassInstruction(Env &env, const Insn &insn) {
   if (!env.fpEnabled())
     return raiseIllegal(env.cpu, insn);
   writeX(env.cpu, insn.rd, fpClassify<Fmt>(readF<Fmt>(env.cpu, insn.rs1)));
@@ -124,79 +124,79 @@ TIERCEL_SEMANTICS ExecStatus fpClassInstruction(Env &env, const DecodedInstructi
 
 // ---- Single precision ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsgnjS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsgnjS(Env &env, const Insn &insn) {
   return fpSignInjectInstruction<SignInjection::Copy, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsgnjnS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsgnjnS(Env &env, const Insn &insn) {
   return fpSignInjectInstruction<SignInjection::Negate, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsgnjxS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsgnjxS(Env &env, const Insn &insn) {
   return fpSignInjectInstruction<SignInjection::Xor, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFminS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFminS(Env &env, const Insn &insn) {
   return fpMinMaxInstruction<false, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmaxS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmaxS(Env &env, const Insn &insn) {
   return fpMinMaxInstruction<true, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFeqS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFeqS(Env &env, const Insn &insn) {
   return fpCompareInstruction<FpCompare::Eq, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFltS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFltS(Env &env, const Insn &insn) {
   return fpCompareInstruction<FpCompare::Lt, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFleS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFleS(Env &env, const Insn &insn) {
   return fpCompareInstruction<FpCompare::Le, Float32Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFclassS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFclassS(Env &env, const Insn &insn) {
   return fpClassInstruction<Float32Format>(env, insn);
 }
 
 // ---- Double precision ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsgnjD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsgnjD(Env &env, const Insn &insn) {
   return fpSignInjectInstruction<SignInjection::Copy, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsgnjnD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsgnjnD(Env &env, const Insn &insn) {
   return fpSignInjectInstruction<SignInjection::Negate, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsgnjxD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsgnjxD(Env &env, const Insn &insn) {
   return fpSignInjectInstruction<SignInjection::Xor, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFminD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFminD(Env &env, const Insn &insn) {
   return fpMinMaxInstruction<false, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmaxD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmaxD(Env &env, const Insn &insn) {
   return fpMinMaxInstruction<true, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFeqD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFeqD(Env &env, const Insn &insn) {
   return fpCompareInstruction<FpCompare::Eq, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFltD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFltD(Env &env, const Insn &insn) {
   return fpCompareInstruction<FpCompare::Lt, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFleD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFleD(Env &env, const Insn &insn) {
   return fpCompareInstruction<FpCompare::Le, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFclassD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFclassD(Env &env, const Insn &insn) {
   return fpClassInstruction<Float64Format>(env, insn);
 }
 

@@ -20,8 +20,8 @@ TIERCEL_SEMANTICS uint64_t signExtendWord(uint64_t value) {
 
 // fcvt.{w,wu,l,lu}.{s,d}: rd = x register. 32-bit results, the unsigned one
 // included, are sign-extended (ISA spec 11.7).
-template <class Fmt, bool kSigned, int kWidth, class Env>
-TIERCEL_SEMANTICS ExecStatus fpToIntegerInstruction(Env &env, const DecodedInstruction &insn) {
+template <class Fmt, bool kSigned, int kWidth, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpToIntegerInstruction(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   uint32_t mode;
   if (!env.fpEnabled() || !resolveRoundingMode(cpu, insn, mode))
@@ -36,8 +36,8 @@ TIERCEL_SEMANTICS ExecStatus fpToIntegerInstruction(Env &env, const DecodedInstr
 }
 
 // fcvt.{s,d}.{w,wu,l,lu}: the integer is the low kWidth bits of rs1.
-template <class Fmt, bool kSigned, int kWidth, class Env>
-TIERCEL_SEMANTICS ExecStatus fpFromIntegerInstruction(Env &env, const DecodedInstruction &insn) {
+template <class Fmt, bool kSigned, int kWidth, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpFromIntegerInstruction(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   uint32_t mode;
   if (!env.fpEnabled() || !resolveRoundingMode(cpu, insn, mode))
@@ -54,8 +54,8 @@ TIERCEL_SEMANTICS ExecStatus fpFromIntegerInstruction(Env &env, const DecodedIns
   return ExecStatus::Continue;
 }
 
-template <class To, class From, class Env>
-TIERCEL_SEMANTICS ExecStatus fpConvertFormatInstruction(Env &env, const DecodedInstruction &insn) {
+template <class To, class From, class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus fpConvertFormatInstruction(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   uint32_t mode;
   // fcvt.d.s is exact, but its rm field is still checked (a reserved rm is
@@ -71,82 +71,82 @@ TIERCEL_SEMANTICS ExecStatus fpConvertFormatInstruction(Env &env, const DecodedI
 
 // ---- Float -> integer ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtWS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtWS(Env &env, const Insn &insn) {
   return fpToIntegerInstruction<Float32Format, true, 32>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtWuS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtWuS(Env &env, const Insn &insn) {
   return fpToIntegerInstruction<Float32Format, false, 32>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtLS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtLS(Env &env, const Insn &insn) {
   return fpToIntegerInstruction<Float32Format, true, 64>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtLuS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtLuS(Env &env, const Insn &insn) {
   return fpToIntegerInstruction<Float32Format, false, 64>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtWD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtWD(Env &env, const Insn &insn) {
   return fpToIntegerInstruction<Float64Format, true, 32>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtWuD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtWuD(Env &env, const Insn &insn) {
   return fpToIntegerInstruction<Float64Format, false, 32>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtLD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtLD(Env &env, const Insn &insn) {
   return fpToIntegerInstruction<Float64Format, true, 64>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtLuD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtLuD(Env &env, const Insn &insn) {
   return fpToIntegerInstruction<Float64Format, false, 64>(env, insn);
 }
 
 // ---- Integer -> float ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtSW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtSW(Env &env, const Insn &insn) {
   return fpFromIntegerInstruction<Float32Format, true, 32>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtSWu(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtSWu(Env &env, const Insn &insn) {
   return fpFromIntegerInstruction<Float32Format, false, 32>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtSL(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtSL(Env &env, const Insn &insn) {
   return fpFromIntegerInstruction<Float32Format, true, 64>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtSLu(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtSLu(Env &env, const Insn &insn) {
   return fpFromIntegerInstruction<Float32Format, false, 64>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtDW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtDW(Env &env, const Insn &insn) {
   return fpFromIntegerInstruction<Float64Format, true, 32>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtDWu(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtDWu(Env &env, const Insn &insn) {
   return fpFromIntegerInstruction<Float64Format, false, 32>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtDL(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtDL(Env &env, const Insn &insn) {
   return fpFromIntegerInstruction<Float64Format, true, 64>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtDLu(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtDLu(Env &env, const Insn &insn) {
   return fpFromIntegerInstruction<Float64Format, false, 64>(env, insn);
 }
 
 // ---- Between formats (ISA spec 12.5) ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtSD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtSD(Env &env, const Insn &insn) {
   return fpConvertFormatInstruction<Float32Format, Float64Format>(env, insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFcvtDS(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFcvtDS(Env &env, const Insn &insn) {
   return fpConvertFormatInstruction<Float64Format, Float32Format>(env, insn);
 }
 
@@ -154,29 +154,29 @@ TIERCEL_SEMANTICS ExecStatus execFcvtDS(Env &env, const DecodedInstruction &insn
 
 // fmv.x.w copies bits 31:0 as they are (a badly boxed value is not replaced
 // by the canonical NaN) and sign-extends them.
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmvXW(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmvXW(Env &env, const Insn &insn) {
   if (!env.fpEnabled())
     return raiseIllegal(env.cpu, insn);
   writeX(env.cpu, insn.rd, signExtendWord(env.cpu.f[insn.rs1]));
   return ExecStatus::Continue;
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmvWX(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmvWX(Env &env, const Insn &insn) {
   if (!env.fpEnabled())
     return raiseIllegal(env.cpu, insn);
   writeF<Float32Format>(env, insn.rd, static_cast<uint32_t>(readX(env.cpu, insn.rs1)));
   return ExecStatus::Continue;
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmvXD(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmvXD(Env &env, const Insn &insn) {
   if (!env.fpEnabled())
     return raiseIllegal(env.cpu, insn);
   writeX(env.cpu, insn.rd, env.cpu.f[insn.rs1]);
   return ExecStatus::Continue;
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFmvDX(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFmvDX(Env &env, const Insn &insn) {
   if (!env.fpEnabled())
     return raiseIllegal(env.cpu, insn);
   writeF<Float64Format>(env, insn.rd, readX(env.cpu, insn.rs1));

@@ -7,8 +7,8 @@
 
 namespace tiercel {
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFlw(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFlw(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   if (!env.fpEnabled())
     return raiseIllegal(cpu, insn);
@@ -19,8 +19,8 @@ TIERCEL_SEMANTICS ExecStatus execFlw(Env &env, const DecodedInstruction &insn) {
   return ExecStatus::Continue;
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFld(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFld(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   if (!env.fpEnabled())
     return raiseIllegal(cpu, insn);
@@ -31,8 +31,8 @@ TIERCEL_SEMANTICS ExecStatus execFld(Env &env, const DecodedInstruction &insn) {
   return ExecStatus::Continue;
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsw(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsw(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   if (!env.fpEnabled())
     return raiseIllegal(cpu, insn);
@@ -42,8 +42,8 @@ TIERCEL_SEMANTICS ExecStatus execFsw(Env &env, const DecodedInstruction &insn) {
   return ExecStatus::Continue;
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFsd(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFsd(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   if (!env.fpEnabled())
     return raiseIllegal(cpu, insn);

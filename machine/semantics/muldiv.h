@@ -13,13 +13,13 @@ namespace tiercel {
 
 // ---- Multiplication (ISA spec 7.1) ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execMul(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execMul(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) { return a * b; });
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execMulh(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execMulh(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     __int128 product = static_cast<__int128>(static_cast<int64_t>(a)) *
                        static_cast<__int128>(static_cast<int64_t>(b));
@@ -28,8 +28,8 @@ TIERCEL_SEMANTICS ExecStatus execMulh(Env &env, const DecodedInstruction &insn) 
 }
 
 // rs1 signed times rs2 unsigned.
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execMulhsu(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execMulhsu(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     __int128 product = static_cast<__int128>(static_cast<int64_t>(a)) *
                        static_cast<__int128>(static_cast<unsigned __int128>(b));
@@ -37,16 +37,16 @@ TIERCEL_SEMANTICS ExecStatus execMulhsu(Env &env, const DecodedInstruction &insn
   });
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execMulhu(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execMulhu(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
     return static_cast<uint64_t>(product >> 64);
   });
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execMulw(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execMulw(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     return signExtend32(static_cast<uint32_t>(a) * static_cast<uint32_t>(b));
   });
@@ -83,62 +83,62 @@ template <class T> TIERCEL_SEMANTICS T remainderUnsigned(T a, T b) {
   return a % b;
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execDiv(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execDiv(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     return static_cast<uint64_t>(
         divideSigned<int64_t>(static_cast<int64_t>(a), static_cast<int64_t>(b)));
   });
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execDivu(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execDivu(Env &env, const Insn &insn) {
   return aluRegister(env, insn,
                      [](uint64_t a, uint64_t b) { return divideUnsigned<uint64_t>(a, b); });
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execRem(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execRem(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     return static_cast<uint64_t>(
         remainderSigned<int64_t>(static_cast<int64_t>(a), static_cast<int64_t>(b)));
   });
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execRemu(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execRemu(Env &env, const Insn &insn) {
   return aluRegister(env, insn,
                      [](uint64_t a, uint64_t b) { return remainderUnsigned<uint64_t>(a, b); });
 }
 
 // The W forms divide the low 32 bits and sign-extend the 32-bit result, so
 // divuw by zero gives all ones and remuw by zero the sign-extended dividend.
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execDivw(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execDivw(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     return signExtend32(static_cast<uint32_t>(
         divideSigned<int32_t>(static_cast<int32_t>(a), static_cast<int32_t>(b))));
   });
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execDivuw(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execDivuw(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     return signExtend32(
         divideUnsigned<uint32_t>(static_cast<uint32_t>(a), static_cast<uint32_t>(b)));
   });
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execRemw(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execRemw(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     return signExtend32(static_cast<uint32_t>(
         remainderSigned<int32_t>(static_cast<int32_t>(a), static_cast<int32_t>(b))));
   });
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execRemuw(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execRemuw(Env &env, const Insn &insn) {
   return aluRegister(env, insn, [](uint64_t a, uint64_t b) {
     return signExtend32(
         remainderUnsigned<uint32_t>(static_cast<uint32_t>(a), static_cast<uint32_t>(b)));

@@ -17,20 +17,22 @@
 
 namespace tiercel {
 
-template <class Env> using ExecFunction = ExecStatus (*)(Env &, const DecodedInstruction &);
+template <class Env, class Insn = DecodedInstruction>
+using ExecFunction = ExecStatus (*)(Env &, const Insn &);
 
 // execFunctionTable<Env>[op] executes Opcode op; the last entry (Illegal)
 // raises illegal instruction. Built from the instruction table: a row without
 // an exec<Name> function is a compile error.
-template <class Env>
-inline constexpr std::array<ExecFunction<Env>, kOpcodeCount> execFunctionTable = {{
-#define INSTRUCTION(Name, Mnemonic, Encoding, Fmt, Ext, Flags) &exec##Name<Env>,
+template <class Env, class Insn = DecodedInstruction>
+inline constexpr std::array<ExecFunction<Env, Insn>, kOpcodeCount> execFunctionTable = {{
+#define INSTRUCTION(Name, Mnemonic, Encoding, Fmt, Ext, Flags) &exec##Name<Env, Insn>,
 #include "machine/isa/instructions.def"
-    &execIllegal<Env>,
+    &execIllegal<Env, Insn>,
 }};
 
-template <class Env> constexpr ExecFunction<Env> execFunctionFor(Opcode op) {
-  return execFunctionTable<Env>[static_cast<size_t>(op)];
+template <class Env, class Insn = DecodedInstruction>
+constexpr ExecFunction<Env, Insn> execFunctionFor(Opcode op) {
+  return execFunctionTable<Env, Insn>[static_cast<size_t>(op)];
 }
 
 } // namespace tiercel

@@ -17,15 +17,15 @@ inline constexpr uint32_t kCsrFrm = 0x002;
 inline constexpr uint32_t kCsrFcsr = 0x003;
 
 // Undefined instruction (Opcode::Illegal): tval holds the instruction bits.
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execIllegal(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execIllegal(Env &env, const Insn &insn) {
   return raiseIllegal(env.cpu, insn);
 }
 
 // ---- Environment call and breakpoint (ISA spec 2.8, privileged spec 3.3.1) ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execEcall(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execEcall(Env &env, const Insn &insn) {
   CpuState &cpu = env.cpu;
   TrapCause cause = cpu.privilege == Privilege::Machine      ? TrapCause::EcallFromM
                     : cpu.privilege == Privilege::Supervisor ? TrapCause::EcallFromS
@@ -34,8 +34,8 @@ TIERCEL_SEMANTICS ExecStatus execEcall(Env &env, const DecodedInstruction &insn)
 }
 
 // tval is the address of the ebreak (privileged spec 3.1.16).
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execEbreak(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execEbreak(Env &env, const Insn &insn) {
   return raiseTrap(env.cpu, insn, TrapCause::Breakpoint, insn.pc);
 }
 
@@ -46,7 +46,7 @@ TIERCEL_SEMANTICS ExecStatus execEbreak(Env &env, const DecodedInstruction &insn
 // only "earlier stores before later loads" needs a real barrier (mfence).
 // Everything else only has to stop the compiler from moving guest accesses
 // across the fence. FENCE.TSO (fm=1000) never orders W->R.
-template <class Env> TIERCEL_SEMANTICS ExecStatus execFence(Env &, const DecodedInstruction &insn) {
+template <class Env, class Insn> TIERCEL_SEMANTICS ExecStatus execFence(Env &, const Insn &insn) {
   uint64_t bits = static_cast<uint64_t>(insn.imm);
   uint64_t fm = (bits >> 8) & 0xf, pred = (bits >> 4) & 0xf, succ = bits & 0xf;
   constexpr uint64_t kInput = 8, kOutput = 4, kRead = 2, kWrite = 1;
@@ -59,8 +59,8 @@ template <class Env> TIERCEL_SEMANTICS ExecStatus execFence(Env &, const Decoded
 }
 
 // FENCE.I: later fetches see earlier stores; translated code must be dropped.
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execFenceI(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execFenceI(Env &env, const Insn &insn) {
   env.cpu.pc = insn.nextPc();
   return ExecStatus::FlushCode;
 }
@@ -103,8 +103,8 @@ TIERCEL_SEMANTICS uint64_t applyCsrOperation(CsrOperation op, uint64_t old, uint
 // zero-extended uimm; `doesRead`/`doesWrite` follow ISA spec 9.1: csrrw(i)
 // with rd=x0 does not read, csrrs(i)/csrrc(i) with rs1=x0 / uimm=0 do not
 // write (and so may access read-only CSRs).
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus csrAccess(Env &env, const DecodedInstruction &insn, CsrOperation op,
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus csrAccess(Env &env, const Insn &insn, CsrOperation op,
                                        uint64_t source, bool doesRead, bool doesWrite) {
   CpuState &cpu = env.cpu;
   uint32_t csr = static_cast<uint32_t>(insn.imm) & 0xfff;
@@ -149,48 +149,48 @@ TIERCEL_SEMANTICS ExecStatus csrAccess(Env &env, const DecodedInstruction &insn,
   return ExecStatus::Continue;
 }
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execCsrrw(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execCsrrw(Env &env, const Insn &insn) {
   return csrAccess(env, insn, CsrOperation::Write, readX(env.cpu, insn.rs1), insn.rd != 0, true);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execCsrrs(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execCsrrs(Env &env, const Insn &insn) {
   return csrAccess(env, insn, CsrOperation::Set, readX(env.cpu, insn.rs1), true, insn.rs1 != 0);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execCsrrc(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execCsrrc(Env &env, const Insn &insn) {
   return csrAccess(env, insn, CsrOperation::Clear, readX(env.cpu, insn.rs1), true, insn.rs1 != 0);
 }
 // The immediate forms carry uimm[4:0] in the rs1 field.
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execCsrrwi(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execCsrrwi(Env &env, const Insn &insn) {
   return csrAccess(env, insn, CsrOperation::Write, insn.rs1, insn.rd != 0, true);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execCsrrsi(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execCsrrsi(Env &env, const Insn &insn) {
   return csrAccess(env, insn, CsrOperation::Set, insn.rs1, true, insn.rs1 != 0);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execCsrrci(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execCsrrci(Env &env, const Insn &insn) {
   return csrAccess(env, insn, CsrOperation::Clear, insn.rs1, true, insn.rs1 != 0);
 }
 
 // ---- Privileged instructions: the environment owns trap and MMU state ----
 
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execMret(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execMret(Env &env, const Insn &insn) {
   return env.executeMret(insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execSret(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execSret(Env &env, const Insn &insn) {
   return env.executeSret(insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execWfi(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execWfi(Env &env, const Insn &insn) {
   return env.executeWfi(insn);
 }
-template <class Env>
-TIERCEL_SEMANTICS ExecStatus execSfenceVma(Env &env, const DecodedInstruction &insn) {
+template <class Env, class Insn>
+TIERCEL_SEMANTICS ExecStatus execSfenceVma(Env &env, const Insn &insn) {
   return env.executeSfenceVma(insn);
 }
 

@@ -1,11 +1,6 @@
-// The SemanticsEnv of Linux user mode (machine/semantics/common.h): guest
-// memory is the host reservation (guest + base = host), so a load or store
-// is a range check against the Sv39 user limit plus one host access. An
-// access to an unmapped or protected page faults on the host and is turned
-// into a guest SIGSEGV by the host fault handler (host_signals.h); only
-// addresses at or above the limit are caught here. Misaligned plain
-// accesses are allowed (Linux emulates them for user programs); misaligned
-// atomics are a SIGBUS. Instruction fetch checks the guest's exec
+// The SemanticsEnv of Linux user mode (machine/semantics/common.h). Guest
+// memory goes through UserMemory (user_memory.h), shared with the tier-1
+// stencils. Instruction fetch checks the guest's exec
 // permission. The only CSRs are the unprivileged counters (privileged spec
 // 2.2 / ISA spec "Zicntr"): cycle, time (10 MHz, the virt board's
 // timebase) and instret. Extensions switched off with -cpu decode as
@@ -20,6 +15,7 @@
 #include "machine/semantics/common.h"
 #include "runtime/user/address_space.h"
 #include "runtime/user/process.h"
+#include "runtime/user/user_memory.h"
 
 namespace tiercel::user {
 
@@ -73,33 +69,10 @@ public:
   // Forgets the fetch permission cache (after munmap/mprotect).
   void resetFetchCache() { execStart_ = execEnd_ = 0; }
 
-  template <class T> bool load(uint64_t addr, T &out) {
-    if (addr >= AddressSpace::kGuestSize) [[unlikely]] {
-      recordFault(TrapCause::LoadPageFault, addr);
-      return false;
-    }
-    std::memcpy(&out, base_ + addr, sizeof(T));
-    return true;
-  }
-  template <class T> bool store(uint64_t addr, T value) {
-    if (addr >= AddressSpace::kGuestSize) [[unlikely]] {
-      recordFault(TrapCause::StorePageFault, addr);
-      return false;
-    }
-    std::memcpy(base_ + addr, &value, sizeof(T));
-    return true;
-  }
-  template <class T> T *atomicPointer(uint64_t addr) {
-    if (addr % sizeof(T) != 0) [[unlikely]] {
-      recordFault(TrapCause::StoreAddressMisaligned, addr);
-      return nullptr;
-    }
-    if (addr >= AddressSpace::kGuestSize) [[unlikely]] {
-      recordFault(TrapCause::StorePageFault, addr);
-      return nullptr;
-    }
-    return reinterpret_cast<T *>(base_ + addr);
-  }
+  // Guest memory: the same code the tier-1 stencils run (user_memory.h).
+  template <class T> bool load(uint64_t addr, T &out) { return memory().load(addr, out); }
+  template <class T> bool store(uint64_t addr, T value) { return memory().store(addr, value); }
+  template <class T> T *atomicPointer(uint64_t addr) { return memory().template atomicPointer<T>(addr); }
 
   bool csrRead(uint32_t csr, uint64_t &out) {
     switch (csr) {
@@ -130,10 +103,8 @@ public:
   ExecStatus executeSfenceVma(const DecodedInstruction &insn) { return raiseIllegal(cpu, insn); }
 
 private:
-  void recordFault(TrapCause cause, uint64_t addr) {
-    cpu.trapCause = static_cast<uint64_t>(cause);
-    cpu.trapValue = addr;
-  }
+  UserMemory memory() { return UserMemory{cpu, base_}; }
+  void recordFault(TrapCause cause, uint64_t addr) { memory().recordFault(cause, addr); }
 
   const AddressSpace &space_;
   uint8_t *base_;
@@ -144,5 +115,6 @@ private:
 };
 
 static_assert(SemanticsEnv<UserEnv>);
+static_assert(kUserAddressLimit == AddressSpace::kGuestSize);
 
 } // namespace tiercel::user
