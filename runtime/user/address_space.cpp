@@ -8,7 +8,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+
+#include "runtime/user/host_signals.h"
 
 namespace tiercel::user {
 
@@ -41,7 +45,23 @@ int hostProt(int prot) {
   return host;
 }
 
+uint64_t pageNumber(uint64_t address) { return address / AddressSpace::kPageSize; }
+uint64_t pageNumberUp(uint64_t address) {
+  return (address + AddressSpace::kPageSize - 1) / AddressSpace::kPageSize;
+}
+
+// Giving a watched page its write permission back failed: the guest would
+// see spurious faults or EFAULTs from then on, so stop loudly.
+[[noreturn]] void watchRestoreFailed() {
+  std::fprintf(stderr, "tiercel-riscv64: internal error: cannot restore write permission of a "
+                       "watched code page (host mprotect failed)\n");
+  std::abort();
+}
+
 } // namespace
+
+static_assert(CodeWatch::kPageSize == AddressSpace::kPageSize &&
+              CodeWatch::kPageCount * CodeWatch::kPageSize == AddressSpace::kGuestSize);
 
 llvm::Expected<std::unique_ptr<AddressSpace>> AddressSpace::create() {
   long hostPage = sysconf(_SC_PAGESIZE);
@@ -54,10 +74,19 @@ llvm::Expected<std::unique_ptr<AddressSpace>> AddressSpace::create() {
     return llvm::createStringError(
         "cannot reserve %llu GiB of host address space for the guest: %s (is `ulimit -v` set?)",
         static_cast<unsigned long long>((kGuestSize + kGuardSize) >> 30), std::strerror(errno));
-  return std::unique_ptr<AddressSpace>(new AddressSpace(static_cast<uint8_t *>(reservation)));
+  auto watch = CodeWatch::create(static_cast<uint8_t *>(reservation));
+  if (!watch) {
+    munmap(reservation, kGuestSize + kGuardSize);
+    return watch.takeError();
+  }
+  return std::unique_ptr<AddressSpace>(
+      new AddressSpace(static_cast<uint8_t *>(reservation), std::move(*watch)));
 }
 
-AddressSpace::~AddressSpace() { munmap(base_, kGuestSize + kGuardSize); }
+AddressSpace::~AddressSpace() {
+  detachHostSignalHandlers(*this);
+  munmap(base_, kGuestSize + kGuardSize);
+}
 
 // ---- The VMA map ----------------------------------------------------------
 
@@ -163,18 +192,92 @@ void AddressSpace::invalidateExecutable(uint64_t start, uint64_t end) {
   }
 }
 
+// Every host mapping change below happens under the watch lock together with
+// the un-watching of the replaced pages, so the host fault handler never sees
+// a watched bit that disagrees with the host protection. The replaced pages
+// are not reported written: the callers invalidate executable ranges.
+
 bool AddressSpace::releaseHost(uint64_t start, uint64_t end) {
+  CodeWatch::Lock watchLock(*watch_);
   void *host = mmap(base_ + start, end - start, PROT_NONE,
                     MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  watch_->unwatchLocked(pageNumber(start), pageNumber(end), false, false);
   return host != MAP_FAILED;
 }
 
 bool AddressSpace::mapAnonymousLocked(uint64_t start, uint64_t end, int prot, bool shared) {
   int flags = MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE | (shared ? MAP_SHARED : MAP_PRIVATE);
-  if (mmap(base_ + start, end - start, hostProt(prot), flags, -1, 0) == MAP_FAILED)
-    return false;
+  {
+    CodeWatch::Lock watchLock(*watch_);
+    if (mmap(base_ + start, end - start, hostProt(prot), flags, -1, 0) == MAP_FAILED)
+      return false;
+    watch_->unwatchLocked(pageNumber(start), pageNumber(end), false, false);
+  }
   insertVma(start, end, Vma{end, prot, shared, true});
   return true;
+}
+
+void AddressSpace::releaseWatchesLocked(uint64_t start, uint64_t end) {
+  if (!watch_->anyWatched(pageNumber(start), pageNumberUp(end)))
+    return;
+  {
+    CodeWatch::Lock watchLock(*watch_);
+    if (!watch_->unwatchLocked(pageNumber(start), pageNumberUp(end), true, true))
+      watchRestoreFailed();
+  }
+  requestThreadExit();
+}
+
+// ---- Code watch -------------------------------------------------------------
+
+bool AddressSpace::watchCodeRange(uint64_t start, uint64_t length) {
+  if (length == 0)
+    return true;
+  uint64_t end = start + length;
+  if (end < start || end > kGuestSize)
+    return false;
+  uint64_t first = pageNumber(start), last = pageNumberUp(end);
+  if (watch_->allWatched(first, last))
+    return true;
+  std::lock_guard lock(mutex_);
+  // Taken only for writable code, so translating ordinary read-only text
+  // never contends with the fault handler.
+  std::optional<CodeWatch::Lock> watchLock;
+  bool ok = true;
+  uint64_t lo = first * kPageSize, hi = last * kPageSize;
+  auto it = vmas_.upper_bound(lo);
+  if (it != vmas_.begin())
+    --it;
+  for (; it != vmas_.end() && it->first < hi; ++it) {
+    const Vma &vma = it->second;
+    if (vma.end <= lo || (vma.prot & (kProtWrite | kProtExec)) != (kProtWrite | kProtExec))
+      continue;
+    uint64_t from = std::max(lo, it->first), to = std::min(hi, vma.end);
+    if (!watchLock)
+      watchLock.emplace(*watch_);
+    ok &= watch_->watchLocked(pageNumber(from), pageNumber(to));
+  }
+  return ok;
+}
+
+void AddressSpace::prepareHostWrite(uint64_t address, uint64_t length) {
+  if (length == 0 || !watch_->anyWatched() || address >= kGuestSize)
+    return;
+  uint64_t end = address + length;
+  if (end < address || end > kGuestSize)
+    end = kGuestSize;
+  uint64_t first = pageNumber(address), last = pageNumberUp(end);
+  if (!watch_->anyWatched(first, last))
+    return;
+  // No mutex_: a watched page is guest-writable (a guest mmap, munmap or
+  // mprotect of it un-watches it under the watch lock), so giving it its
+  // write permission back is right whatever else is going on.
+  {
+    CodeWatch::Lock watchLock(*watch_);
+    if (!watch_->unwatchLocked(first, last, true, true))
+      watchRestoreFailed();
+  }
+  requestThreadExit();
 }
 
 // ---- Queries ----------------------------------------------------------------
@@ -316,9 +419,16 @@ int64_t AddressSpace::map(uint64_t address, uint64_t length, int prot, int flags
   int hostFlags = MAP_FIXED | (type == kMapSharedValidate ? MAP_SHARED_VALIDATE
                                : shared                   ? MAP_SHARED
                                                           : MAP_PRIVATE);
-  void *host = mmap(base_ + start, size, hostProt(prot), hostFlags, fd, static_cast<off_t>(offset));
+  void *host;
+  int error;
+  {
+    CodeWatch::Lock watchLock(*watch_);
+    host = mmap(base_ + start, size, hostProt(prot), hostFlags, fd, static_cast<off_t>(offset));
+    error = errno;
+    if (host != MAP_FAILED)
+      watch_->unwatchLocked(pageNumber(start), pageNumber(end), false, false);
+  }
   if (host == MAP_FAILED) {
-    int error = errno;
     // The host may have dropped what was there before failing; give the
     // guest an unmapped hole rather than a stale view.
     if (fixed) {
@@ -372,8 +482,22 @@ int64_t AddressSpace::protect(uint64_t address, uint64_t length, int prot) {
   std::lock_guard lock(mutex_);
   if (!fullyMappedLocked(address, size))
     return -ENOMEM;
-  if (mprotect(base_ + address, size, hostProt(prot)) != 0)
-    return -errno;
+  {
+    // Watched pages are simply un-watched: the invalidation below drops
+    // their translations, and a retranslation watches them again.
+    CodeWatch::Lock watchLock(*watch_);
+    if (mprotect(base_ + address, size, hostProt(prot)) != 0) {
+      int error = errno;
+      // The guest protection stays as it was (writable for watched pages),
+      // but the host may have changed part of the range: un-watch it with
+      // write permission back rather than guess which pages moved.
+      if (!watch_->unwatchLocked(pageNumber(address), pageNumber(end), true, true))
+        watchRestoreFailed();
+      requestThreadExit();
+      return -error;
+    }
+    watch_->unwatchLocked(pageNumber(address), pageNumber(end), false, false);
+  }
   invalidateExecutable(address, end);
   splitAt(address);
   splitAt(end);
@@ -408,6 +532,7 @@ int64_t AddressSpace::remap(uint64_t oldAddress, uint64_t oldLength, uint64_t ne
   Vma attributes = *vma;
 
   auto moveTo = [&](uint64_t target) -> int64_t {
+    releaseWatchesLocked(oldAddress, oldAddress + oldSize);
     void *host =
         mremap(base_ + oldAddress, oldSize, newSize, MREMAP_MAYMOVE | MREMAP_FIXED, base_ + target);
     if (host == MAP_FAILED)
@@ -437,6 +562,7 @@ int64_t AddressSpace::remap(uint64_t oldAddress, uint64_t oldLength, uint64_t ne
   // of the host reservation so the host mremap can extend without moving.
   uint64_t tail = oldAddress + oldSize, tailEnd = oldAddress + newSize;
   if (tailEnd <= kGuestSize && isFreeLocked(tail, tailEnd - tail)) {
+    releaseWatchesLocked(oldAddress, oldAddress + oldSize);
     munmap(base_ + tail, tailEnd - tail);
     void *host = mremap(base_ + oldAddress, oldSize, newSize, 0);
     if (host != MAP_FAILED) {
@@ -468,8 +594,13 @@ int64_t AddressSpace::advise(uint64_t address, uint64_t length, int advice) {
     return -ENOMEM;
   // MADV_DONTNEED has a visible effect (private pages read back as zero or
   // as the file); the other advice only tunes paging and is accepted as is.
-  if (advice == kMadvDontNeed && madvise(base_ + address, size, MADV_DONTNEED) != 0)
-    return -errno;
+  if (advice == kMadvDontNeed) {
+    if (madvise(base_ + address, size, MADV_DONTNEED) != 0)
+      return -errno;
+    // The contents changed (zero, or the file again): translations of it are
+    // stale. Watched pages stay watched (their protection is unchanged).
+    invalidateExecutable(address, address + size);
+  }
   return 0;
 }
 

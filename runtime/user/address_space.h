@@ -6,7 +6,9 @@
 // this class keeps the guest's own view (mapped ranges with R/W/X) for
 // instruction fetch, EFAULT checks, SIGSEGV codes and placement, and
 // implements mmap/munmap/mprotect/mremap/brk with Linux semantics
-// (mm/mmap.c, mm/mremap.c, mm/mprotect.c).
+// (mm/mmap.c, mm/mremap.c, mm/mprotect.c). It also watches guest-writable
+// pages that hold translated code (code_watch.h): their host pages are
+// read-only so the first guest write to them is seen and reported.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,7 @@
 #include <optional>
 #include <vector>
 
+#include "runtime/user/code_watch.h"
 #include "llvm/Support/Error.h"
 
 namespace tiercel::user {
@@ -92,6 +95,38 @@ public:
     invalidate_ = std::move(callback);
   }
 
+  // ---- Guest writes to translated code (code_watch.h) ----
+  // The translator calls this for the guest range of a block it translates,
+  // BEFORE reading the instructions (a write after the read is then
+  // reported). Pages that are guest-writable and executable become watched:
+  // host read-only until the first write. Other pages need no watch: they
+  // change only through mmap/munmap/mprotect/mremap, which already call the
+  // invalidation callback. Idempotent; when every page is already watched it
+  // is a few bit tests, no lock or syscall. Returns false only if a page
+  // could not be watched (host mprotect refused, e.g. vm.max_map_count, or
+  // the range leaves the guest space): writes to it would go unnoticed, so
+  // the translator must not keep code from it beyond the next fence.i.
+  bool watchCodeRange(uint64_t start, uint64_t length);
+  bool isCodeWatched(uint64_t guestAddress) const {
+    return watch_->isWatched(guestAddress / kPageSize);
+  }
+  // Before a host syscall writes guest memory at [address, +length): the host
+  // kernel would fail with EFAULT on a watched (host read-only) page instead
+  // of faulting, so the watched pages there are un-watched, made writable and
+  // reported as written. Cheap when nothing is watched.
+  void prepareHostWrite(uint64_t address, uint64_t length);
+  // The pages written since the last call (the dispatcher drops their
+  // translations; overflowed: drop everything). Any thread.
+  WrittenCodePages takeWrittenCodePages() { return watch_->take(); }
+  // One atomic load: is there anything for takeWrittenCodePages()?
+  bool hasWrittenCodePages() const { return watch_->hasWritten(); }
+  // Monotonic count of pages reported written; a translator on one thread
+  // reads it before reading guest code and again when publishing, and
+  // retranslates if it moved (another thread wrote a code page meanwhile).
+  uint64_t codeWriteCount() const { return watch_->writeCount(); }
+  // For the host signal handler (host_signals.cpp).
+  CodeWatch &codeWatch() const { return *watch_; }
+
   // One guest mapping (a Linux VMA), for tests and /proc/self/maps.
   struct Mapping {
     uint64_t start;
@@ -109,7 +144,8 @@ private:
     bool shared;
     bool anonymous;
   };
-  explicit AddressSpace(uint8_t *base) : base_(base) {}
+  AddressSpace(uint8_t *base, std::unique_ptr<CodeWatch> watch)
+      : base_(base), watch_(std::move(watch)) {}
 
   // Unlocked helpers; the public entry points hold mutex_.
   const Vma *findVma(uint64_t address, uint64_t *start = nullptr) const;
@@ -124,8 +160,15 @@ private:
   bool releaseHost(uint64_t start, uint64_t end);
   int64_t unmapLocked(uint64_t start, uint64_t end);
   bool mapAnonymousLocked(uint64_t start, uint64_t end, int prot, bool shared);
+  // Un-watches [start, end) with write permission back and reports it as
+  // written, before a host mremap (it needs one host VMA, and moves or
+  // extends the pages' host protection with them).
+  void releaseWatchesLocked(uint64_t start, uint64_t end);
 
   uint8_t *base_;
+  // Lock order: mutex_, then the watch's spin lock (held around host
+  // protection changes only, never across the invalidation callback).
+  std::unique_ptr<CodeWatch> watch_;
   mutable std::mutex mutex_;
   std::map<uint64_t, Vma> vmas_; // key: start address
   uint64_t brkStart_ = 0;

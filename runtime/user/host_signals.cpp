@@ -1,6 +1,7 @@
 // Host signal handling for user mode (see host_signals.h). The handler is
-// async-signal-safe: it touches only atomics, per-signal siginfo slots and
-// the thread's jump buffer.
+// async-signal-safe: it touches only atomics, per-signal siginfo slots, the
+// thread's jump buffer and the code watch (lock-free bitmap, a spin lock
+// never held by a thread that can fault into the handler, mprotect).
 #include "runtime/user/host_signals.h"
 
 #include <sys/ucontext.h>
@@ -10,6 +11,7 @@
 #include <cstring>
 
 #include "runtime/user/address_space.h"
+#include "runtime/user/code_watch.h"
 #include "runtime/user/signals.h"
 
 namespace tiercel::user {
@@ -18,6 +20,11 @@ namespace {
 
 std::atomic<uintptr_t> gReservationBase{0};
 std::atomic<std::atomic<uint32_t> *> gExitRequest{nullptr};
+std::atomic<CodeWatch *> gCodeWatch{nullptr};
+thread_local std::atomic<uint32_t> *tExitRequest = nullptr;
+// The code watch's generation when this thread last returned from the
+// handler to retry a write (see resolveWriteFault).
+thread_local uint64_t tRetryGeneration = 0;
 std::atomic<uint64_t> gHostPending{0};
 GuestSiginfo gHostInfo[kGuestSignalCount + 1];
 thread_local FaultJump *tFaultJump = nullptr;
@@ -35,6 +42,34 @@ void writeStderr(const char *message) {
   (void)ignored;
 }
 
+enum class WriteFault { Resolved, Retry, GuestFault, Fatal };
+
+// A host write fault at guestAddress: resolved when the page is watched;
+// retried once when the code watch changed something since this thread's
+// last retry (the fault may predate another thread's resolution of the
+// page, or a guest mprotect/mmap); a guest fault otherwise.
+WriteFault handleWriteFault(uint64_t guestAddress) {
+  CodeWatch *watch = gCodeWatch.load(std::memory_order_acquire);
+  if (!watch)
+    return WriteFault::GuestFault;
+  uint64_t generation = 0;
+  switch (watch->resolveWriteFault(guestAddress, generation)) {
+  case CodeWatch::FaultResult::Resolved:
+    tRetryGeneration = generation;
+    requestThreadExit();
+    return WriteFault::Resolved;
+  case CodeWatch::FaultResult::NotWatched:
+    if (generation == tRetryGeneration)
+      return WriteFault::GuestFault;
+    tRetryGeneration = generation;
+    return WriteFault::Retry;
+  case CodeWatch::FaultResult::Failed: break;
+  }
+  writeStderr("tiercel-riscv64: internal error: cannot restore write permission of a watched "
+              "code page (host mprotect failed)\n");
+  return WriteFault::Fatal;
+}
+
 void hostSignalHandler(int signal, siginfo_t *info, void *context) {
   int savedErrno = errno;
   bool kernelFault =
@@ -43,20 +78,31 @@ void hostSignalHandler(int signal, siginfo_t *info, void *context) {
   if (kernelFault) {
     uintptr_t address = reinterpret_cast<uintptr_t>(info->si_addr);
     uintptr_t base = gReservationBase.load(std::memory_order_relaxed);
+    bool inReservation = base && address - base < kReservationSize;
+    // x86-64 page-fault error code, bit 1: the access was a write.
+    auto *uc = static_cast<ucontext_t *>(context);
+    bool write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+    WriteFault writeFault = WriteFault::GuestFault;
+    if (signal == SIGSEGV && inReservation && write && address - base < AddressSpace::kGuestSize)
+      writeFault = handleWriteFault(address - base);
+    if (writeFault == WriteFault::Resolved || writeFault == WriteFault::Retry) {
+      errno = savedErrno;
+      return; // the store runs again
+    }
     FaultJump *jump = tFaultJump;
-    if ((signal == SIGSEGV || signal == SIGBUS) && jump && jump->armed && base &&
-        address - base < kReservationSize) {
+    if ((signal == SIGSEGV || signal == SIGBUS) && jump && jump->armed && inReservation &&
+        writeFault != WriteFault::Fatal) {
       jump->armed = 0;
       jump->fault.guestAddress = address - base;
       jump->fault.hostSignal = signal;
-      // x86-64 page-fault error code, bit 1: the access was a write.
-      auto *uc = static_cast<ucontext_t *>(context);
-      jump->fault.write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+      jump->fault.write = write;
+      jump->fault.hostPc = static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RIP]);
       siglongjmp(jump->buffer, 1);
     }
     // Not a guest access: a fault in Tiercel itself. Let the default action
     // run when the instruction re-executes, so it dumps core where it broke.
-    writeStderr("tiercel-riscv64: internal error: host fault outside guest memory\n");
+    if (writeFault != WriteFault::Fatal)
+      writeStderr("tiercel-riscv64: internal error: host fault outside guest memory\n");
     struct sigaction defaultAction = {};
     defaultAction.sa_handler = SIG_DFL;
     sigaction(signal, &defaultAction, nullptr);
@@ -93,8 +139,19 @@ bool defaultIgnored(int signal) {
 
 void setThreadFaultJump(FaultJump *jump) { tFaultJump = jump; }
 
+void setThreadExitRequest(std::atomic<uint32_t> *exitRequest) { tExitRequest = exitRequest; }
+
+void requestThreadExit() {
+  std::atomic<uint32_t> *request = tExitRequest;
+  if (!request)
+    request = gExitRequest.load();
+  if (request)
+    request->store(1);
+}
+
 void installHostSignalHandlers(const AddressSpace &space, std::atomic<uint32_t> &exitRequest) {
   gReservationBase.store(reinterpret_cast<uintptr_t>(space.base()));
+  gCodeWatch.store(&space.codeWatch(), std::memory_order_release);
   gExitRequest.store(&exitRequest);
   for (int signal = 1; signal <= kGuestSignalCount; ++signal) {
     if (!hostCanCatch(signal))
@@ -106,6 +163,15 @@ void installHostSignalHandlers(const AddressSpace &space, std::atomic<uint32_t> 
       continue;
     installHandler(signal, defaultIgnored(signal));
   }
+}
+
+void detachHostSignalHandlers(const AddressSpace &space) {
+  CodeWatch *watch = &space.codeWatch();
+  gCodeWatch.compare_exchange_strong(watch, nullptr);
+  uintptr_t base = reinterpret_cast<uintptr_t>(space.base());
+  // The exit flag was installed with the space and may die with it.
+  if (gReservationBase.compare_exchange_strong(base, 0))
+    gExitRequest.store(nullptr);
 }
 
 void updateHostDisposition(int signal, uint64_t guestHandler) {

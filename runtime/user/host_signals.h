@@ -4,6 +4,12 @@
 //    guest reservation while the interpreter runs) siglongjmps back to the
 //    run loop, which turns it into a guest SIGSEGV/SIGBUS at cpu.pc (the
 //    interpreter stores the pc before every memory access);
+//  - a write fault on a watched code page (code_watch.h), from guest code or
+//    from Tiercel itself, is resolved in the handler: the page becomes
+//    writable again and is reported written, the hart is asked to stop at
+//    its next block boundary so the dispatcher drops stale translations,
+//    and the handler returns so the store runs again. The guest never sees
+//    it;
 //  - anything else is asynchronous (kill, alarm, ^C): recorded, and the hart
 //    is asked to stop at its next block boundary (cpu.exitRequest).
 // A fault outside the reservation is a Tiercel bug: the default action runs.
@@ -24,6 +30,7 @@ struct GuestMemoryFault {
   uint64_t guestAddress;
   int hostSignal; // SIGSEGV or SIGBUS
   bool write;
+  uint64_t hostPc; // the faulting host instruction (tier 1 maps it to the guest pc)
 };
 
 // The jump target of the thread running guest code. `armed` is set only
@@ -39,6 +46,15 @@ void setThreadFaultJump(FaultJump *jump);
 
 // Installs the host handlers. exitRequest is the running hart's flag.
 void installHostSignalHandlers(const AddressSpace &space, std::atomic<uint32_t> &exitRequest);
+// Forgets `space` if the handlers were installed for it (its destructor).
+void detachHostSignalHandlers(const AddressSpace &space);
+
+// The exit-request flag of the hart running on this thread; requests from
+// this thread (code-page writes, host writes) go there, others fall back to
+// the flag given to installHostSignalHandlers. nullptr clears it.
+void setThreadExitRequest(std::atomic<uint32_t> *exitRequest);
+// Sets this thread's hart exit request (async-signal-safe).
+void requestThreadExit();
 
 // Mirrors a guest disposition on the host: SIG_IGN is ignored by the host
 // too (no EINTR, inherited by execve'd children, SIGCHLD auto-reaping);
