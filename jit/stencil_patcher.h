@@ -12,14 +12,14 @@
 namespace tiercel::jit {
 
 // The value of every hole for one stencil instance. Register holes take
-// 8 * register, Imm takes imm + kImmediateBias (setImmediate does both
+// 8 * (register + 1), Imm takes imm + kImmediateBias (setImmediate does both
 // forms), code and data holes take host addresses.
 struct HoleValues {
   std::array<uint64_t, kHoleCount> value{};
 
   void set(Hole hole, uint64_t v) { value[static_cast<size_t>(hole)] = v; }
   uint64_t get(Hole hole) const { return value[static_cast<size_t>(hole)]; }
-  void setRegister(Hole hole, unsigned reg) { set(hole, uint64_t{reg} * 8); }
+  void setRegister(Hole hole, unsigned reg) { set(hole, (uint64_t{reg} + 1) * 8); }
   void setImmediate(int64_t imm) {
     set(Hole::Imm, static_cast<uint64_t>(imm + kImmediateBias));
     set(Hole::ImmWide, static_cast<uint64_t>(imm));

@@ -11,8 +11,13 @@
 // Holes. A stencil reads its operands from the addresses of external
 // symbols named `tiercel_hole_<name>`; the extractor lists the relocations
 // against them and the translator patches in each instruction's values:
-//  - register holes hold 8 * register number (a byte offset into x[] or
-//    f[]), declared 8-aligned so `cpu.x[rs1]` folds into one displacement;
+//  - register holes hold 8 * (register number + 1), declared 8-aligned, so
+//    `cpu.x[rs1]` folds into one displacement; the + 1 keeps the value
+//    non-zero, as the compiler assumes of every declared object's address
+//    (with a zero hole it would fold `rd != 0` to true);
+//  - no other hole may be compared with zero by the code that reads it
+//    unless its values are never zero (Imm is biased, Count and Unretired
+//    are at least 1, Rm is a hole only for the static modes 1-4);
 //  - small holes hold values in [0, 2^31) (32-bit relocations); signed
 //    immediates are biased by kImmediateBias to stay in that range;
 //  - wide holes hold any 64-bit value (movabs);
@@ -72,10 +77,10 @@ struct JalrProfile {
 enum class HoleKind : uint8_t { Register, Small, Wide, Code, Data };
 
 #define TIERCEL_STENCIL_HOLES(X)                                                                   \
-  X(Rd, Register)          /* 8 * rd */                                                            \
-  X(Rs1, Register)         /* 8 * rs1 */                                                           \
-  X(Rs2, Register)         /* 8 * rs2 */                                                           \
-  X(Rs3, Register)         /* 8 * rs3 */                                                           \
+  X(Rd, Register)          /* 8 * (rd + 1) */                                                      \
+  X(Rs1, Register)         /* 8 * (rs1 + 1) */                                                     \
+  X(Rs2, Register)         /* 8 * (rs2 + 1) */                                                     \
+  X(Rs3, Register)         /* 8 * (rs3 + 1) */                                                     \
   X(Imm, Small)            /* imm + kImmediateBias */                                              \
   X(ImmWide, Wide)         /* imm (lui, auipc: up to 32 significant bits) */                       \
   X(Rm, Small)             /* rounding-mode field */                                               \

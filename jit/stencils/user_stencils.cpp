@@ -61,9 +61,13 @@ namespace {
 TIERCEL_STENCIL_INLINE uint64_t holeValue(const char *hole) {
   return reinterpret_cast<uintptr_t>(hole);
 }
-// 8 * register number -> register number, kept 64 bits wide so that
-// cpu.x[reg] folds back into a displacement of the hole (8-aligned).
-TIERCEL_STENCIL_INLINE uint64_t registerHole(const char *hole) { return holeValue(hole) >> 3; }
+// 8 * (register number + 1) -> register number, kept 64 bits wide so that
+// cpu.x[reg] folds back into a displacement of the hole (8-aligned). The
+// +1: the compiler takes a declared object's address to be non-null, so
+// with a plain 8 * reg it would fold `rd != 0` (writeX) to true.
+TIERCEL_STENCIL_INLINE uint64_t registerHole(const char *hole) {
+  return (holeValue(hole) - 8) >> 3;
+}
 
 // The operands of one instruction as the semantics read them
 // (machine/semantics/common.h): every field is a hole or a constant.
