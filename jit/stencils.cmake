@@ -41,3 +41,7 @@ add_custom_command(
 # The tables and the patcher that applies them.
 add_library(tiercel_stencils STATIC ${TIERCEL_STENCIL_TABLES} ${CMAKE_CURRENT_LIST_DIR}/stencil_patcher.cpp)
 target_link_libraries(tiercel_stencils PUBLIC tiercel_isa)
+
+# Block translation on the stencils and the code cache.
+add_library(tiercel_translator STATIC ${CMAKE_CURRENT_LIST_DIR}/translator.cpp)
+target_link_libraries(tiercel_translator PUBLIC tiercel_stencils tiercel_jit_cache PRIVATE tiercel_warnings)

@@ -7,6 +7,8 @@
 #include <cinttypes>
 #include <csignal>
 #include <cstdio>
+#include <functional>
+#include <memory>
 
 #include "machine/interpreter/interpreter_impl.h"
 #include "runtime/user/address_space.h"
@@ -135,16 +137,47 @@ TrapSignal signalForTrap(Process &process, uint64_t cause, uint64_t pc, uint64_t
   }
 }
 
-int runProcess(Process &process, const InterpreterOptions &options) {
+// What the run loop needs of a tier.
+struct Engine {
+  std::function<StopReason()> run;
+  std::function<void(uint64_t, uint64_t)> invalidateRange;
+  std::function<void()> invalidateAll;
+  std::function<void(uint64_t hostPc)> recoverAfterHostFault;
+};
+
+int runProcess(Process &process, const RunOptions &options) {
   CpuState &cpu = process.cpu();
   UserEnv env(cpu, process.addressSpace(), process.options().extensions);
-  UserInterpreter interpreter(env, options);
+  Engine engine;
+  std::unique_ptr<UserInterpreter> interpreter;
+  std::unique_ptr<BaselineEngine> baseline;
+  if (options.tier == Tier::Baseline) {
+    auto created = BaselineEngine::create(env, process.addressSpace(), options.baseline);
+    if (!created) {
+      std::fprintf(stderr, "tiercel-riscv64: cannot start tier 1: %s\n",
+                   llvm::toString(created.takeError()).c_str());
+      return 1;
+    }
+    baseline = std::move(*created);
+    BaselineEngine *tier = baseline.get();
+    engine = {[tier] { return tier->run(); },
+              [tier](uint64_t start, uint64_t length) { tier->invalidateRange(start, length); },
+              [tier] { tier->invalidateAll(); },
+              [tier](uint64_t hostPc) { tier->recoverAfterHostFault(hostPc); }};
+  } else {
+    interpreter = std::make_unique<UserInterpreter>(env, options.interpreter);
+    UserInterpreter *tier = interpreter.get();
+    engine = {[tier] { return tier->run(); },
+              [tier](uint64_t start, uint64_t length) { tier->invalidateRange(start, length); },
+              [tier] { tier->invalidateAll(); },
+              [tier](uint64_t) { tier->recoverAfterHostFault(); }};
+  }
   process.invalidateCode = [&](uint64_t start, uint64_t length) {
     env.resetFetchCache();
     if (length >= AddressSpace::kGuestSize)
-      interpreter.invalidateAll();
+      engine.invalidateAll();
     else
-      interpreter.invalidateRange(start, length);
+      engine.invalidateRange(start, length);
   };
   installHostSignalHandlers(process.addressSpace(), cpu.exitRequest);
   sigset_t runMask;
@@ -157,13 +190,13 @@ int runProcess(Process &process, const InterpreterOptions &options) {
     // path restores it instead (the handler runs with every signal blocked).
     if (sigsetjmp(jump.buffer, 0) != 0) {
       sigprocmask(SIG_SETMASK, &runMask, nullptr);
-      interpreter.recoverAfterHostFault();
+      engine.recoverAfterHostFault(jump.fault.hostPc);
       handleGuestMemoryFault(process, jump.fault);
       deliverSignals(process, cpu);
       continue;
     }
     jump.armed = 1;
-    StopReason reason = interpreter.run();
+    StopReason reason = engine.run();
     jump.armed = 0;
     if (reason == StopReason::ExitRequest) {
       cpu.exitRequest.store(0);

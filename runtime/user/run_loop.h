@@ -4,15 +4,25 @@
 #pragma once
 
 #include "machine/interpreter/interpreter.h"
+#include "runtime/user/baseline_engine.h"
 
 namespace tiercel::user {
 
 class Process;
 
+enum class Tier : uint8_t { Interpreter, Baseline };
+
+struct RunOptions {
+  Tier tier = Tier::Interpreter;
+  InterpreterOptions interpreter;
+  BaselineOptions baseline;
+};
+
 // Runs `process` until it calls exit/exit_group and returns the guest's
 // exit status. A guest ended by a signal ends the host process with that
-// signal from inside (the call does not return).
-int runProcess(Process &process, const InterpreterOptions &options);
+// signal from inside (the call does not return). A tier that cannot start
+// (no memory for the code cache) is reported on stderr: status 1.
+int runProcess(Process &process, const RunOptions &options);
 
 // The guest signal a trap raises (Linux's do_trap_* in arch/riscv/kernel/
 // traps.c), for traps other than ecall. Sets signal, si_code and si_addr.

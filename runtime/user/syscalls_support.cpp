@@ -27,6 +27,11 @@ bool GuestMemory::translate(uint64_t address, uint64_t length, bool write, void 
     return false;
   if (!space.isAccessible(address, length, write))
     return false;
+  // The host kernel may write there: pages watched for code writes
+  // (write-protected on the host) are released first, and their
+  // translations dropped, as if the guest had stored to them.
+  if (write)
+    space.prepareHostWrite(address, length);
   host = space.hostPointer(address);
   return true;
 }

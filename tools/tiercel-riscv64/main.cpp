@@ -47,15 +47,9 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (line.version) {
-    std::printf("%s %s (Tiercel: RV64GC + Zba/Zbb/Zbs Linux user mode; tiers: interp)\n", kTool,
+    std::printf("%s %s (Tiercel: RV64GC + Zba/Zbb/Zbs Linux user mode; tiers: interp, baseline)\n", kTool,
                 TIERCEL_VERSION);
     return 0;
-  }
-  if (line.tier != "interp") {
-    if (line.tier == "baseline" || line.tier == "tiered" || line.tier == "llvm")
-      return usageFailure("--tier=" + line.tier +
-                          " is not available yet; the only tier so far is --tier=interp");
-    return usageFailure("unknown tier '" + line.tier + "' (the only tier so far is interp)");
   }
   if (line.program.path.empty())
     return usageFailure("no program given");
@@ -80,7 +74,8 @@ int main(int argc, char **argv) {
   auto start = std::chrono::steady_clock::now();
   user::Process *running = process->get();
   bool summary = line.summary;
-  running->setBeforeExit([running, start, summary, log] {
+  std::string tier = line.tier;
+  running->setBeforeExit([running, start, summary, log, tier] {
     std::fflush(log);
     if (summary) {
       double seconds =
@@ -88,18 +83,31 @@ int main(int argc, char **argv) {
       uint64_t instructions = running->cpu().instret;
       double mips = seconds > 0 ? double(instructions) / seconds / 1e6 : 0;
       std::fprintf(stderr,
-                   "%s: %" PRIu64 " guest instructions in %.3f s (%.1f MIPS, tier interp)\n", kTool,
-                   instructions, seconds, mips);
+                   "%s: %" PRIu64 " guest instructions in %.3f s (%.1f MIPS, tier %s)\n", kTool,
+                   instructions, seconds, mips, tier.c_str());
     }
   });
 
-  InterpreterOptions options;
-  options.log = log;
-  options.logInAsm = line.logInAsm;
-  options.logExec = line.logExec;
-  options.logCpu = line.logCpu;
-  options.oneInsnPerBlock = line.oneInsnPerBlock;
-  options.disassembly.abiNames = !line.numericRegisterNames;
+  user::RunOptions options;
+  options.tier = line.tier == "interp" ? user::Tier::Interpreter : user::Tier::Baseline;
+  InterpreterOptions &interp = options.interpreter;
+  interp.log = log;
+  interp.logInAsm = line.logInAsm;
+  interp.logExec = line.logExec;
+  interp.logCpu = line.logCpu;
+  interp.oneInsnPerBlock = line.oneInsnPerBlock;
+  interp.disassembly.abiNames = !line.numericRegisterNames;
+  user::BaselineOptions &baseline = options.baseline;
+  baseline.codeCacheBytes = line.codeCacheBytes;
+  baseline.counters = line.counters;
+  baseline.chaining = !line.noChain && !line.logExec && !line.logCpu;
+  baseline.oneInsnPerBlock = line.oneInsnPerBlock;
+  baseline.log = log;
+  baseline.logInAsm = line.logInAsm;
+  baseline.logOutAsm = line.logOutAsm;
+  baseline.logExec = line.logExec;
+  baseline.logCpu = line.logCpu;
+  baseline.disassembly = interp.disassembly;
   int status = user::runProcess(*running, options);
   std::fflush(nullptr);
   // The guest is done: skip destructors of the address space and caches.

@@ -29,6 +29,8 @@ enum class OptionId {
   Tier,
   Summary,
   DisassemblerStyle,
+  TbSize,
+  NoCounters,
 };
 
 struct OptionSpec {
@@ -64,7 +66,12 @@ constexpr OptionSpec kOptions[] = {
      "translate one guest instruction per block"},
     {OptionId::OneInsnPerTb, "singlestep", nullptr, nullptr, "same as -one-insn-per-tb"},
     {OptionId::Tier, "tier", "tier", "TIERCEL_TIER",
-     "execution tier: interp (the reference interpreter; the only tier so far)"},
+     "execution tier: interp (the reference interpreter), baseline (tier 1, the copy-and-patch "
+     "JIT), tiered (baseline until the LLVM tier exists; the default)"},
+    {OptionId::TbSize, "tb-size", "size", nullptr,
+     "tier-1 code cache size, k/M/G suffixes allowed, plain numbers in MiB as in qemu (default 256M)"},
+    {OptionId::NoCounters, "no-counters", nullptr, nullptr,
+     "tier 1 without its block, edge and jalr-target counters (for measurement)"},
     {OptionId::Summary, "summary", nullptr, "TIERCEL_SUMMARY",
      "at exit, print one line to stderr: guest instructions, wall time, MIPS"},
     {OptionId::DisassemblerStyle, "M", "style", nullptr,
@@ -77,6 +84,8 @@ struct LogItem {
 };
 constexpr LogItem kLogItems[] = {
     {"in_asm", "guest code of each block when it is translated"},
+    {"out_asm", "host code of each tier-1 block when it is translated (Capstone)"},
+    {"nochain", "tier 1: do not chain blocks (every block returns to the dispatcher)"},
     {"exec", "the pc of each block as it runs"},
     {"cpu", "the registers at each block entry"},
     {"unimp", "unimplemented syscalls and syscall features"},
@@ -146,6 +155,10 @@ llvm::Error applyLog(CommandLine &line, llvm::StringRef items) {
   for (llvm::StringRef item : parts) {
     if (item == "in_asm")
       line.logInAsm = true;
+    else if (item == "out_asm")
+      line.logOutAsm = true;
+    else if (item == "nochain")
+      line.noChain = true;
     else if (item == "exec")
       line.logExec = true;
     else if (item == "cpu")
@@ -222,7 +235,23 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
   case OptionId::LogFile: line.logFile = value.str(); break;
   case OptionId::Strace: line.user.strace = true; break;
   case OptionId::OneInsnPerTb: line.oneInsnPerBlock = true; break;
-  case OptionId::Tier: line.tier = value.str(); break;
+  case OptionId::Tier:
+    if (value != "interp" && value != "baseline" && value != "tiered")
+      return usageError("unknown tier '" + value + "' (expected interp, baseline or tiered)");
+    line.tier = value.str();
+    break;
+  case OptionId::TbSize: {
+    // qemu's -tb-size is in MiB; a suffix gives the unit explicitly.
+    bool hasSuffix = !value.empty() && !llvm::isDigit(value.back());
+    auto size = parseSize(value);
+    if (!size)
+      return size.takeError();
+    line.codeCacheBytes = hasSuffix ? *size : *size << 20;
+    if (line.codeCacheBytes < (1u << 20) || line.codeCacheBytes > (768u << 20))
+      return usageError("-tb-size: " + value + " is outside 1M..768M");
+    break;
+  }
+  case OptionId::NoCounters: line.counters = false; break;
   case OptionId::Summary: line.summary = true; break;
   case OptionId::DisassemblerStyle:
     if (value == "numeric")

@@ -22,11 +22,15 @@ struct CommandLine {
   bool summary = false;
   bool oneInsnPerBlock = false;
   bool numericRegisterNames = false; // -M numeric
-  std::string tier = "interp";
+  std::string tier = "tiered";
+  size_t codeCacheBytes = size_t{256} << 20; // -tb-size
+  bool counters = true;                      // --no-counters clears it
   std::string logFile;   // -D
   bool logInAsm = false; // -d in_asm
   bool logExec = false;  // -d exec
   bool logCpu = false;   // -d cpu
+  bool logOutAsm = false; // -d out_asm
+  bool noChain = false;   // -d nochain
 };
 
 // Parses argv (argv[0] is the tool) with the QEMU_* variables found in

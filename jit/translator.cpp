@@ -1,0 +1,308 @@
+// Tier-1 block translation (see translator.h).
+#include "jit/translator.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tiercel::jit {
+
+namespace {
+
+constexpr int kNone = -1;
+
+// One stencil instance in a block being laid out. Code holes name other
+// pieces by index; they become addresses once the layout is known.
+struct Piece {
+  const StencilCode *code = nullptr;
+  HoleValues holes;
+  int continueTo = kNone, takenTo = kNone, notTakenTo = kNone, targetTo = kNone;
+  int instruction = kNone; // the guest instruction it starts, if any
+  int exitJump = kNone;    // this is the Jump of exits[exitJump]
+  int exitStub = kNone;    // this is the ExitStub of exits[exitStub]
+  uint32_t size = 0, offset = 0;
+};
+
+HoleValues operandHoles(const DecodedInstruction &insn, uint32_t unretired) {
+  HoleValues holes;
+  holes.set(Hole::Pc, insn.pc);
+  holes.set(Hole::NextPc, insn.nextPc());
+  holes.set(Hole::Raw, insn.raw);
+  holes.setRegister(Hole::Rd, insn.rd);
+  holes.setRegister(Hole::Rs1, insn.rs1);
+  holes.setRegister(Hole::Rs2, insn.rs2);
+  holes.setRegister(Hole::Rs3, insn.rs3);
+  holes.set(Hole::Rm, insn.rm);
+  holes.setImmediate(insn.imm);
+  holes.set(Hole::Unretired, unretired);
+  return holes;
+}
+
+const StencilRelocation *targetRelocation(const StencilCode &jump) {
+  const StencilRelocation *found = nullptr;
+  for (uint32_t i = 0; i < jump.relocationCount; ++i) {
+    const StencilRelocation &r = jump.relocations[i];
+    if (r.target == RelocationTarget::Hole && r.index == static_cast<uint16_t>(Hole::Target)) {
+      if (found != nullptr || r.type != RelocationType::Relative32)
+        return nullptr;
+      found = &r;
+    }
+  }
+  return found;
+}
+
+} // namespace
+
+int Block::instructionAt(uintptr_t hostPc) const {
+  uintptr_t begin = reinterpret_cast<uintptr_t>(code);
+  if (hostPc < begin || hostPc >= begin + codeSize || hostOffsets.empty())
+    return -1;
+  auto offset = static_cast<uint32_t>(hostPc - begin);
+  auto it = std::upper_bound(hostOffsets.begin(), hostOffsets.end(), offset);
+  if (it == hostOffsets.begin())
+    return -1;
+  return static_cast<int>(it - hostOffsets.begin()) - 1;
+}
+
+llvm::Expected<std::unique_ptr<Translator>> Translator::create(CodeCache &cache,
+                                                               const void *executeInstruction) {
+  std::unique_ptr<Translator> translator(new Translator(cache));
+  for (SpecialStencil jump : {SpecialStencil::Jump, SpecialStencil::JumpCounted})
+    if (targetRelocation(specialStencil(jump)) == nullptr)
+      return llvm::createStringError("stencils: a Jump must have exactly one rel32 Target");
+  const StencilTables &tables = stencilTables();
+  for (uint32_t i = 0; i < tables.externalSymbolCount; ++i) {
+    if (std::strcmp(tables.externalSymbols[i], "tiercel_jit_execute_instruction") != 0)
+      return llvm::createStringError("stencils: unimplemented: external symbol %s",
+                                     tables.externalSymbols[i]);
+    const uint8_t *veneer = cache.veneerFor(executeInstruction);
+    if (veneer == nullptr)
+      return llvm::createStringError("code cache too small for the stencil library");
+    translator->externals_.push_back(reinterpret_cast<uint64_t>(veneer));
+  }
+  for (uint32_t i = 0; i < tables.librarySectionCount; ++i) {
+    const LibrarySection &section = tables.library[i];
+    uint8_t *at = cache.allocatePermanentCode(section.size, std::max<uint32_t>(section.alignment, 1));
+    if (at == nullptr)
+      return llvm::createStringError("code cache too small for the stencil library");
+    cache.copyCode(at, section.bytes, section.size);
+    translator->library_.push_back(reinterpret_cast<uint64_t>(at));
+  }
+  StencilLinkage linkage{translator->library_.data(), translator->externals_.data()};
+  for (uint32_t i = 0; i < tables.librarySectionCount; ++i) {
+    auto *at = reinterpret_cast<uint8_t *>(translator->library_[i]);
+    if (!patchLibrarySection(cache.writable(at), translator->library_[i], tables.library[i], linkage))
+      return llvm::createStringError("stencils: library section %s does not fit its address",
+                                     tables.library[i].name);
+  }
+  translator->jumpCache_ = static_cast<JumpCacheEntry *>(
+      cache.allocatePermanentData(sizeof(JumpCacheEntry) * kJumpCacheEntries, 64));
+  if (translator->jumpCache_ == nullptr)
+    return llvm::createStringError("code cache data area too small for the jump cache");
+  for (uint64_t i = 0; i < kJumpCacheEntries; ++i)
+    translator->jumpCache_[i] = {1, nullptr};
+  return translator;
+}
+
+std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstruction> &instructions,
+                                             uint64_t endPc, bool terminated,
+                                             const TranslatorOptions &options) {
+  auto count = static_cast<uint32_t>(instructions.size());
+  std::vector<bool> viaHelper(count, false);
+  for (;;) { // once more per instruction whose stencil could not be patched
+    auto block = std::make_unique<Block>();
+    block->pc = instructions.front().pc;
+    block->endPc = endPc;
+    block->instructionCount = count;
+    const DecodedInstruction &last = instructions.back();
+    Opcode lastOp = terminated ? last.opcode : Opcode::Illegal;
+    bool branch = terminated && hasFlag(lastOp, kConditionalBranch) && !viaHelper[count - 1];
+    bool indirect = terminated && lastOp == Opcode::Jalr && !viaHelper[count - 1];
+    size_t exitCount = branch ? 2 : 1;
+    block->exits.resize(exitCount);
+
+    // Data: block counter and edge counters; the jalr profile.
+    if (options.counters) {
+      block->counters = static_cast<uint64_t *>(cache_.allocateData(sizeof(uint64_t) * 3, 8));
+      if (block->counters == nullptr)
+        return nullptr;
+    }
+
+    std::vector<Piece> pieces;
+    Piece entry;
+    entry.code = &specialStencil(options.counters ? SpecialStencil::BlockEntryCounted
+                                                  : SpecialStencil::BlockEntry);
+    entry.holes.set(Hole::Pc, block->pc);
+    entry.holes.set(Hole::Count, count);
+    entry.continueTo = 1;
+    if (options.counters)
+      entry.holes.set(Hole::BlockCounter, reinterpret_cast<uint64_t>(&block->counters[0]));
+    pieces.push_back(entry);
+
+    for (uint32_t i = 0; i < count; ++i) {
+      const DecodedInstruction &insn = instructions[i];
+      Piece piece;
+      piece.instruction = static_cast<int>(i);
+      piece.holes = operandHoles(insn, count - i);
+      StencilVariant variant = stencilVariantFor(insn.opcode, insn.rd, insn.rm, options.counters);
+      const StencilCode *code = viaHelper[i] ? nullptr : instructionStencil(insn.opcode, variant);
+      if (code == nullptr) {
+        auto copy = std::make_unique<DecodedInstruction>(insn);
+        piece.holes.set(Hole::Instruction, reinterpret_cast<uint64_t>(copy.get()));
+        block->helperInstructions.push_back(std::move(copy));
+        code = &specialStencil(SpecialStencil::CallSemantics);
+      }
+      piece.code = code;
+      if (i + 1 == count && branch) {
+        // Successors: Jump(taken), Jump(not taken), then the two stubs.
+        int base = static_cast<int>(pieces.size());
+        piece.takenTo = base + 1;
+        piece.notTakenTo = base + 2;
+        if (options.counters) {
+          piece.holes.set(Hole::TakenCounter, reinterpret_cast<uint64_t>(&block->counters[1]));
+          piece.holes.set(Hole::NotTakenCounter, reinterpret_cast<uint64_t>(&block->counters[2]));
+        }
+      } else {
+        piece.continueTo = static_cast<int>(pieces.size()) + 1;
+      }
+      pieces.push_back(piece);
+    }
+
+    auto addDirectExit = [&](int exitIndex, uint64_t targetPc, bool counted) {
+      ExitRecord &exit = block->exits[exitIndex];
+      exit.kind = ExitRecord::Kind::Direct;
+      exit.block = block.get();
+      exit.targetPc = targetPc;
+      Piece jump;
+      jump.code = &specialStencil(counted ? SpecialStencil::JumpCounted : SpecialStencil::Jump);
+      if (counted)
+        jump.holes.set(Hole::EdgeCounter, reinterpret_cast<uint64_t>(&block->counters[1]));
+      jump.exitJump = exitIndex;
+      pieces.push_back(jump);
+    };
+    auto addStub = [&](int exitIndex) {
+      Piece stub;
+      stub.code = &specialStencil(SpecialStencil::ExitStub);
+      stub.holes.set(Hole::Pc, block->exits[exitIndex].targetPc);
+      stub.holes.set(Hole::ExitRecord, reinterpret_cast<uint64_t>(&block->exits[exitIndex]));
+      stub.exitStub = exitIndex;
+      pieces.push_back(stub);
+    };
+    if (branch) {
+      addDirectExit(0, last.pc + static_cast<uint64_t>(last.imm), false);
+      addDirectExit(1, last.nextPc(), false);
+      addStub(0);
+      addStub(1);
+    } else if (indirect) {
+      ExitRecord &exit = block->exits[0];
+      exit.kind = ExitRecord::Kind::Indirect;
+      exit.block = block.get();
+      Piece probe;
+      probe.code = &specialStencil(options.counters ? SpecialStencil::IndirectCounted
+                                                    : SpecialStencil::Indirect);
+      probe.holes.set(Hole::ExitRecord, reinterpret_cast<uint64_t>(&exit));
+      probe.holes.set(Hole::JumpCache, reinterpret_cast<uint64_t>(jumpCache_));
+      if (options.counters) {
+        exit.profile = static_cast<JalrProfile *>(cache_.allocateData(sizeof(JalrProfile), 8));
+        if (exit.profile == nullptr)
+          return nullptr;
+        for (unsigned slot = 0; slot < kJalrProfileSlots; ++slot)
+          exit.profile->target[slot] = 1;
+        probe.holes.set(Hole::JalrProfile, reinterpret_cast<uint64_t>(exit.profile));
+      }
+      pieces.push_back(probe);
+    } else {
+      uint64_t target = endPc;
+      if (terminated && lastOp == Opcode::Jal && !viaHelper[count - 1])
+        target = last.pc + static_cast<uint64_t>(last.imm);
+      addDirectExit(0, target, options.counters);
+      addStub(0);
+    }
+
+    // Layout: a tail jump to the piece right after is dropped.
+    uint32_t offset = 0;
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      Piece &piece = pieces[i];
+      piece.offset = offset;
+      piece.size = piece.code->size;
+      if (piece.continueTo == static_cast<int>(i) + 1)
+        piece.size -= piece.code->tailJump;
+      offset += piece.size;
+    }
+    // Jumps target their stubs until chained.
+    for (Piece &piece : pieces)
+      if (piece.exitJump != kNone)
+        for (size_t j = 0; j < pieces.size(); ++j)
+          if (pieces[j].exitStub == piece.exitJump)
+            piece.targetTo = static_cast<int>(j);
+
+    uint8_t *code = cache_.allocateCode(offset, 16);
+    if (code == nullptr)
+      return nullptr;
+    auto address = [&](int piece) { return reinterpret_cast<uint64_t>(code + pieces[piece].offset); };
+    StencilLinkage linkage{library_.data(), externals_.data()};
+    uint8_t *write = cache_.writable(code);
+    int failed = kNone;
+    for (size_t i = 0; i < pieces.size() && failed == kNone; ++i) {
+      Piece &piece = pieces[i];
+      if (piece.continueTo != kNone)
+        piece.holes.set(Hole::Continue, address(piece.continueTo));
+      if (piece.takenTo != kNone)
+        piece.holes.set(Hole::Taken, address(piece.takenTo));
+      if (piece.notTakenTo != kNone)
+        piece.holes.set(Hole::NotTaken, address(piece.notTakenTo));
+      if (piece.targetTo != kNone)
+        piece.holes.set(Hole::Target, address(piece.targetTo));
+      std::memcpy(write + piece.offset, piece.code->bytes, piece.size);
+      if (!patchStencil(write + piece.offset, address(static_cast<int>(i)), *piece.code, piece.size,
+                        piece.holes, linkage))
+        failed = static_cast<int>(i);
+    }
+    if (failed != kNone) {
+      // A value that does not fit its field: run that instruction through
+      // the semantics helper instead (its operands are all wide holes).
+      int instruction = pieces[failed].instruction;
+      cache_.shrinkLastCode(code, 0);
+      if (instruction == kNone || viaHelper[instruction])
+        return nullptr; // cannot happen with the current stencils; reported by the caller
+      viaHelper[instruction] = true;
+      ++helperFallbacks_;
+      continue;
+    }
+
+    block->code = code;
+    block->codeSize = offset;
+    for (const Piece &piece : pieces) {
+      if (piece.instruction != kNone) {
+        block->guestPcs.push_back(instructions[piece.instruction].pc);
+        block->hostOffsets.push_back(piece.offset);
+      }
+      if (piece.exitJump != kNone) {
+        const StencilRelocation *r = targetRelocation(*piece.code);
+        block->exits[piece.exitJump].chainField = code + piece.offset + r->offset;
+      }
+      if (piece.exitStub != kNone)
+        block->exits[piece.exitStub].stub = code + piece.offset;
+    }
+    return block;
+  }
+}
+
+void Translator::writeJumpField(uint8_t *field, const uint8_t *target) {
+  // rel32 = S + A - P with A = -4 (the field is the last 4 bytes of the jmp).
+  auto rel = static_cast<int32_t>(reinterpret_cast<intptr_t>(target) -
+                                  reinterpret_cast<intptr_t>(field + 4));
+  std::memcpy(cache_.writable(field), &rel, 4);
+}
+
+void Translator::chain(ExitRecord &exit, Block &target) {
+  writeJumpField(exit.chainField, target.code);
+  exit.chainedTo = &target;
+  target.incoming.push_back(&exit);
+}
+
+void Translator::unchain(ExitRecord &exit) {
+  writeJumpField(exit.chainField, exit.stub);
+  exit.chainedTo = nullptr;
+}
+
+} // namespace tiercel::jit

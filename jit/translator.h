@@ -1,0 +1,99 @@
+// Tier-1 block translation: copies stencils back to back into the code
+// cache, patches their holes with each instruction's operands, and lays out
+// the block's exits. Also the chaining primitives (patch an exit to jump
+// straight to another block, and undo it).
+//
+// Layout of a block:
+//   BlockEntry[Counted]                 exit-request check, instret, counter
+//   one stencil per instruction         (the tail jump to the next dropped)
+//   terminator:
+//     b*    Branch -> Jump(taken) / Jump(not taken) -> ExitStub x2
+//     jal   Jal, Jump[Counted] -> ExitStub
+//     jalr  Jalr, Indirect[Counted] (jump-cache probe, else return exit)
+//     other (cut block, ecall, fence.i...) Jump[Counted] -> ExitStub
+// A Jump's target is its ExitStub until the dispatcher chains it to the
+// successor block; chaining rewrites the Jump's rel32 field.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "jit/code_cache.h"
+#include "jit/stencil_patcher.h"
+#include "machine/isa/decoded_instruction.h"
+#include "llvm/Support/Error.h"
+
+namespace tiercel::jit {
+
+struct Block;
+
+// One way out of a block. Its address is the exit word the block returns
+// when the exit is not chained (ExitStub, or Indirect on a jump-cache miss).
+struct ExitRecord {
+  enum class Kind : uint8_t { Direct, Indirect } kind = Kind::Direct;
+  Block *block = nullptr;
+  uint64_t targetPc = 0;        // Direct: the successor's pc
+  uint8_t *stub = nullptr;      // Direct: the ExitStub (the unchained target)
+  uint8_t *chainField = nullptr; // Direct: exec address of the Jump's rel32
+  Block *chainedTo = nullptr;
+  JalrProfile *profile = nullptr; // Indirect with counters
+};
+
+struct Block {
+  uint64_t pc = 0;
+  uint64_t endPc = 0; // first byte after the last instruction
+  uint64_t flags = 0;
+  uint32_t instructionCount = 0;
+  uint8_t *code = nullptr; // entry, in the exec view
+  uint32_t codeSize = 0;
+  uint64_t *counters = nullptr; // [0] block executions, then edges (counters on)
+  std::vector<uint64_t> guestPcs;     // per instruction
+  std::vector<uint32_t> hostOffsets;  // per instruction: its first host byte
+  std::vector<ExitRecord> exits;      // never resized after translation
+  std::vector<ExitRecord *> incoming; // chained exits that jump here
+  std::vector<std::unique_ptr<DecodedInstruction>> helperInstructions; // CallSemantics operands
+  bool valid = true;
+
+  // The guest instruction whose code holds hostPc, or -1.
+  int instructionAt(uintptr_t hostPc) const;
+};
+
+struct TranslatorOptions {
+  bool counters = true; // block, edge and jalr-target counters
+};
+
+class Translator {
+public:
+  // Links the stencil library into the cache's permanent area and sets up
+  // the jump cache. `executeInstruction` is tiercel_jit_execute_instruction.
+  static llvm::Expected<std::unique_ptr<Translator>> create(CodeCache &cache,
+                                                            const void *executeInstruction);
+
+  // Translates one block: `instructions` run in order; when `terminated`,
+  // the last one ends the block (kEndsBlock), else the block falls through
+  // to `endPc`. Returns nullptr when the code cache is full.
+  std::unique_ptr<Block> translate(const std::vector<DecodedInstruction> &instructions,
+                                   uint64_t endPc, bool terminated, const TranslatorOptions &options);
+
+  void chain(ExitRecord &exit, Block &target);
+  void unchain(ExitRecord &exit);
+
+  JumpCacheEntry *jumpCache() const { return jumpCache_; }
+  CodeCache &cache() const { return cache_; }
+
+  // Statistics.
+  uint64_t helperFallbacks() const { return helperFallbacks_; }
+
+private:
+  explicit Translator(CodeCache &cache) : cache_(cache) {}
+  void writeJumpField(uint8_t *field, const uint8_t *target);
+
+  CodeCache &cache_;
+  std::vector<uint64_t> library_;
+  std::vector<uint64_t> externals_;
+  JumpCacheEntry *jumpCache_ = nullptr;
+  uint64_t helperFallbacks_ = 0;
+};
+
+} // namespace tiercel::jit

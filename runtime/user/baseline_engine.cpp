@@ -1,0 +1,315 @@
+// Tier 1 for Linux user mode (see baseline_engine.h).
+#include "runtime/user/baseline_engine.h"
+
+#include <time.h>
+
+#include <cinttypes>
+
+#include "machine/interpreter/cpu_log.h"
+#include "machine/isa/decoder.h"
+#include "machine/semantics/semantics.h"
+
+namespace tiercel::user {
+
+namespace {
+
+constexpr unsigned kMaxBlockInstructions = 128;
+constexpr uint64_t kPageSize = 4096;
+
+// The environment tiercel_jit_execute_instruction runs in: the engine's,
+// set by run() on this thread.
+thread_local UserEnv *tHelperEnv = nullptr;
+
+uint64_t nowNanoseconds() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return uint64_t(now.tv_sec) * 1'000'000'000 + uint64_t(now.tv_nsec);
+}
+
+} // namespace
+
+} // namespace tiercel::user
+
+// The CallSemantics stencil's helper: one instruction through the semantics
+// compiled for the full environment (CSRs, privileged instructions).
+extern "C" uint64_t tiercel_jit_execute_instruction(tiercel::CpuState *,
+                                                    const void *instruction) {
+  using namespace tiercel;
+  const auto &insn = *static_cast<const DecodedInstruction *>(instruction);
+  ExecStatus status = execFunctionFor<user::UserEnv>(insn.opcode)(*user::tHelperEnv, insn);
+  return static_cast<uint64_t>(status);
+}
+
+namespace tiercel::user {
+
+llvm::Expected<std::unique_ptr<BaselineEngine>>
+BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions &options) {
+  std::unique_ptr<BaselineEngine> engine(new BaselineEngine(env, space, options));
+  // Data: the jump cache (64 KiB) plus counters, about 1/8 of the code.
+  auto cache = jit::CodeCache::create(options.codeCacheBytes, options.codeCacheBytes / 8 + (1 << 20));
+  if (!cache)
+    return cache.takeError();
+  engine->cache_ = std::move(*cache);
+  auto translator = jit::Translator::create(*engine->cache_,
+                                            reinterpret_cast<const void *>(&tiercel_jit_execute_instruction));
+  if (!translator)
+    return translator.takeError();
+  engine->translator_ = std::move(*translator);
+  if (options.log != nullptr && options.logOutAsm) {
+    auto disassembler = jit::HostDisassembler::create();
+    if (!disassembler)
+      return disassembler.takeError();
+    engine->disassembler_ = std::move(*disassembler);
+  }
+  return engine;
+}
+
+BaselineEngine::~BaselineEngine() = default;
+
+TIERCEL_CALLS_GENERATED_CODE StopReason BaselineEngine::run() {
+  CpuState &cpu = env_.cpu;
+  tHelperEnv = &env_;
+  uint8_t *base = cpu.memoryBase;
+  jit::ExitRecord *pending = nullptr; // a direct exit to chain to the next block
+  for (;;) {
+    if (space_.hasWrittenCodePages()) {
+      dropWrittenCode();
+      pending = nullptr; // its block may be gone
+    }
+    if (cpu.exitRequest.load(std::memory_order_relaxed) != 0)
+      return StopReason::ExitRequest;
+    uint64_t flushes = cacheFlushes_;
+    jit::Block *block = lookupOrTranslate(cpu.pc);
+    if (block == nullptr)
+      return StopReason::Trap; // the fetch at cpu.pc faulted
+    if (cacheFlushes_ != flushes)
+      pending = nullptr; // its block is gone
+    if (pending != nullptr) {
+      handleExit(*pending, block);
+      pending = nullptr;
+    }
+    if (options_.log != nullptr && (options_.logExec || options_.logCpu)) {
+      if (options_.logExec)
+        std::fprintf(options_.log, "Trace: 0x%016" PRIx64 " [%u instructions]\n", block->pc,
+                     block->instructionCount);
+      if (options_.logCpu)
+        logCpuState(options_.log, cpu);
+    }
+    running_ = block;
+    auto entry = reinterpret_cast<jit::GeneratedCode>(block->code);
+    uint64_t word = entry(&cpu, base);
+    if (word >= jit::kFirstExitRecord) {
+      auto *exit = reinterpret_cast<jit::ExitRecord *>(word);
+      if (exit->kind == jit::ExitRecord::Kind::Direct) {
+        if (options_.chaining && exit->block->valid)
+          pending = exit;
+      } else {
+        handleExit(*exit, nullptr);
+      }
+      continue;
+    }
+    switch (static_cast<jit::ExitCode>(word)) {
+    case jit::ExitCode::Trap: return StopReason::Trap;
+    case jit::ExitCode::ExitRequest: return StopReason::ExitRequest;
+    case jit::ExitCode::FlushCode: invalidateAll(); break;
+    case jit::ExitCode::Resync: break;
+    }
+  }
+}
+
+// Drops the blocks of pages the guest wrote since they were translated.
+void BaselineEngine::dropWrittenCode() {
+  WrittenCodePages written = space_.takeWrittenCodePages();
+  if (written.overflowed) {
+    invalidateAll();
+    return;
+  }
+  for (uint64_t page : written.pages)
+    invalidateRange(page, AddressSpace::kPageSize);
+}
+
+// A direct exit reached `next`: chain it. An indirect one missed the jump
+// cache: record the target in the jalr's profile (the stencil counts hits).
+void BaselineEngine::handleExit(jit::ExitRecord &exit, jit::Block *next) {
+  if (exit.kind == jit::ExitRecord::Kind::Direct) {
+    if (next->valid && exit.chainedTo == nullptr && exit.targetPc == next->pc)
+      translator_->chain(exit, *next);
+    return;
+  }
+  if (exit.profile != nullptr) {
+    uint64_t target = env_.cpu.pc;
+    for (unsigned slot = 0; slot < jit::kJalrProfileSlots; ++slot) {
+      if (exit.profile->target[slot] == target)
+        break;
+      if (exit.profile->target[slot] == 1) {
+        // The stencil counted this miss in `other`; move it to the slot.
+        exit.profile->target[slot] = target;
+        exit.profile->count[slot] = 1;
+        --exit.profile->other;
+        break;
+      }
+    }
+  }
+}
+
+jit::Block *BaselineEngine::lookupOrTranslate(uint64_t pc) {
+  jit::JumpCacheEntry &cached = translator_->jumpCache()[jit::jumpCacheIndex(pc)];
+  auto it = blocks_.find(pc);
+  jit::Block *block = it != blocks_.end() ? it->second.get() : translate(pc);
+  if (block != nullptr) {
+    cached.pc = pc;
+    cached.code = reinterpret_cast<jit::GeneratedCode>(block->code);
+  }
+  return block;
+}
+
+jit::Block *BaselineEngine::translate(uint64_t pc) {
+  uint64_t start = nowNanoseconds();
+  CpuState &cpu = env_.cpu;
+  unsigned cap = options_.oneInsnPerBlock ? 1 : kMaxBlockInstructions;
+  uint64_t pageEnd = (pc & ~(kPageSize - 1)) + kPageSize;
+  std::vector<DecodedInstruction> instructions;
+  uint64_t current = pc;
+  bool terminated = false;
+  // Watch before reading, so a store that races the translation is seen.
+  space_.watchCodeRange(pc, 1);
+  while (instructions.size() < cap && current < pageEnd) {
+    uint16_t low = 0, high = 0;
+    bool fetched = env_.fetchParcel(current, low);
+    if (fetched && instructionLength(low) == 4) {
+      if (current + 2 == pageEnd)
+        space_.watchCodeRange(pageEnd, 2);
+      fetched = env_.fetchParcel(current + 2, high);
+    }
+    if (!fetched) {
+      if (instructions.empty()) {
+        cpu.pc = pc; // the env recorded cause and tval
+        return nullptr;
+      }
+      break; // the block ends before it; the next lookup faults
+    }
+    DecodedInstruction insn = decode(static_cast<uint32_t>(high) << 16 | low, current);
+    if (insn.opcode != Opcode::Illegal && !env_.instructionEnabled(insn))
+      insn.opcode = Opcode::Illegal;
+    instructions.push_back(insn);
+    current += insn.length;
+    if (endsBlock(insn.opcode)) {
+      terminated = true;
+      break;
+    }
+  }
+  jit::TranslatorOptions translatorOptions{options_.counters};
+  std::unique_ptr<jit::Block> block =
+      translator_->translate(instructions, current, terminated, translatorOptions);
+  if (block == nullptr) {
+    flushCache();
+    block = translator_->translate(instructions, current, terminated, translatorOptions);
+    if (block == nullptr) {
+      std::fprintf(stderr, "tiercel-riscv64: internal error: a block of %zu instructions does not "
+                           "fit the empty code cache (-tb-size too small?)\n",
+                   instructions.size());
+      std::abort();
+    }
+  }
+  ++blocksTranslated_;
+  instructionsTranslated_ += instructions.size();
+  translationNanoseconds_ += nowNanoseconds() - start;
+  if (options_.log != nullptr && (options_.logInAsm || options_.logOutAsm))
+    logBlock(*block, instructions);
+  jit::Block *result = block.get();
+  byCode_[reinterpret_cast<uintptr_t>(result->code)] = result;
+  blocks_[pc] = std::move(block);
+  return result;
+}
+
+void BaselineEngine::logBlock(const jit::Block &block,
+                              const std::vector<DecodedInstruction> &instructions) {
+  if (options_.logInAsm) {
+    std::fprintf(options_.log, "IN: \n");
+    for (const DecodedInstruction &insn : instructions)
+      std::fprintf(options_.log, "%s\n", formatInstructionLine(insn, options_.disassembly).c_str());
+    std::fprintf(options_.log, "\n");
+  }
+  if (options_.logOutAsm && disassembler_ != nullptr) {
+    std::fprintf(options_.log, "OUT: [size=%u]\n%s\n", block.codeSize,
+                 disassembler_->formatBlock(block.code, block.codeSize,
+                                            reinterpret_cast<uint64_t>(block.code))
+                     .c_str());
+  }
+}
+
+// Unlinks a block: exits chained into it go back to their stubs, its
+// jump-cache entry is cleared, and its own exits stop counting as incoming
+// elsewhere. Its code stays until the next flush.
+void BaselineEngine::retire(jit::Block &block) {
+  block.valid = false;
+  for (jit::ExitRecord *exit : block.incoming)
+    if (exit->chainedTo == &block && exit->block->valid)
+      translator_->unchain(*exit);
+  block.incoming.clear();
+  for (jit::ExitRecord &exit : block.exits)
+    if (exit.chainedTo != nullptr) {
+      auto &incoming = exit.chainedTo->incoming;
+      incoming.erase(std::remove(incoming.begin(), incoming.end(), &exit), incoming.end());
+      exit.chainedTo = nullptr;
+    }
+  jit::JumpCacheEntry &cached = translator_->jumpCache()[jit::jumpCacheIndex(block.pc)];
+  if (cached.pc == block.pc) {
+    cached.pc = 1;
+    cached.code = nullptr;
+  }
+}
+
+void BaselineEngine::invalidateRange(uint64_t start, uint64_t length) {
+  if (length == 0)
+    return;
+  uint64_t end = start + length < start ? ~uint64_t{0} : start + length;
+  for (auto it = blocks_.begin(); it != blocks_.end();) {
+    jit::Block *block = it->second.get();
+    if (block->pc < end && start < block->endPc) {
+      retire(*block);
+      retired_.push_back(std::move(it->second));
+      it = blocks_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void BaselineEngine::invalidateAll() {
+  for (auto &entry : blocks_) {
+    retire(*entry.second);
+    retired_.push_back(std::move(entry.second));
+  }
+  blocks_.clear();
+}
+
+// Only from the dispatcher: no generated code is on the stack.
+void BaselineEngine::flushCache() {
+  blocks_.clear();
+  retired_.clear();
+  byCode_.clear();
+  running_ = nullptr;
+  for (uint64_t i = 0; i < jit::kJumpCacheEntries; ++i)
+    translator_->jumpCache()[i] = {1, nullptr};
+  cache_->flush();
+  ++cacheFlushes_;
+}
+
+void BaselineEngine::recoverAfterHostFault(uint64_t hostPc) {
+  auto it = byCode_.upper_bound(static_cast<uintptr_t>(hostPc));
+  if (it != byCode_.begin()) {
+    jit::Block *block = std::prev(it)->second;
+    int index = block->instructionAt(static_cast<uintptr_t>(hostPc));
+    if (index >= 0) {
+      env_.cpu.pc = block->guestPcs[index];
+      env_.cpu.instret -= block->instructionCount - static_cast<uint32_t>(index);
+      return;
+    }
+  }
+  std::fprintf(stderr, "tiercel-riscv64: internal error: host fault at %#" PRIx64
+                       " outside translated guest instructions\n", hostPc);
+  std::abort();
+}
+
+} // namespace tiercel::user

@@ -1,0 +1,91 @@
+// Tier 1 for Linux user mode: the dispatcher around the copy-and-patch
+// translator (jit/translator.h). Same contract as the interpreter
+// (machine/interpreter/interpreter.h): run() until a trap or an exit
+// request, with cpu.pc and cpu.instret exact at every return.
+//
+// - Blocks are found by (pc, flags) in a hash map backed by the per-hart
+//   jump cache that jalr stencils probe inline.
+// - A direct exit returns its ExitRecord the first time; the dispatcher then
+//   chains it (patches the Jump to the successor block), so the steady state
+//   never leaves generated code except for jump-cache misses and traps.
+// - Host faults on guest memory: the run loop siglongjmps out of generated
+//   code; recoverAfterHostFault(hostPc) maps the host pc to the guest
+//   instruction (per-block host offset table) and fixes cpu.pc and instret.
+// - Self-modifying code: the pages code is translated from are watched
+//   (AddressSpace::watchCodeRange); a guest store to one stops the hart at
+//   its next block boundary, and the dispatcher drops that page's blocks.
+// - Invalidation drops blocks, unchains exits into them and clears their
+//   jump-cache entries; their code is reclaimed at the next flush, which
+//   happens only in the dispatcher (no generated code on the stack).
+#pragma once
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "jit/host_disassembler.h"
+#include "jit/translator.h"
+#include "machine/interpreter/interpreter.h"
+#include "runtime/user/user_env.h"
+
+namespace tiercel::user {
+
+struct BaselineOptions {
+  size_t codeCacheBytes = size_t{256} << 20; // -tb-size
+  bool counters = true;                      // --no-counters turns them off
+  bool chaining = true;                      // -d nochain turns it off
+  bool oneInsnPerBlock = false;
+  FILE *log = nullptr;
+  bool logInAsm = false, logOutAsm = false, logExec = false, logCpu = false;
+  DisassemblyOptions disassembly;
+};
+
+class BaselineEngine {
+public:
+  // `space` is the process's: code pages are watched for guest writes.
+  static llvm::Expected<std::unique_ptr<BaselineEngine>>
+  create(UserEnv &env, AddressSpace &space, const BaselineOptions &options);
+  ~BaselineEngine();
+
+  StopReason run();
+  void invalidateRange(uint64_t start, uint64_t length);
+  void invalidateAll();
+  // After a siglongjmp out of generated code at hostPc.
+  void recoverAfterHostFault(uint64_t hostPc);
+
+  uint64_t blocksTranslated() const { return blocksTranslated_; }
+  uint64_t instructionsTranslated() const { return instructionsTranslated_; }
+  uint64_t translationNanoseconds() const { return translationNanoseconds_; }
+  uint64_t cacheFlushes() const { return cacheFlushes_; }
+  const jit::CodeCache &codeCache() const { return *cache_; }
+
+private:
+  BaselineEngine(UserEnv &env, AddressSpace &space, const BaselineOptions &options)
+      : env_(env), space_(space), options_(options) {}
+  void dropWrittenCode();
+  jit::Block *lookupOrTranslate(uint64_t pc);
+  jit::Block *translate(uint64_t pc);
+  void handleExit(jit::ExitRecord &exit, jit::Block *next);
+  void retire(jit::Block &block);
+  void flushCache();
+  void logBlock(const jit::Block &block, const std::vector<DecodedInstruction> &instructions);
+
+  UserEnv &env_;
+  AddressSpace &space_;
+  BaselineOptions options_;
+  std::unique_ptr<jit::CodeCache> cache_;
+  std::unique_ptr<jit::Translator> translator_;
+  std::unique_ptr<jit::HostDisassembler> disassembler_; // -d out_asm
+  std::unordered_map<uint64_t, std::unique_ptr<jit::Block>> blocks_; // by pc (user mode: flags 0)
+  std::map<uintptr_t, jit::Block *> byCode_;                         // live and retired, by entry
+  std::vector<std::unique_ptr<jit::Block>> retired_;                  // until the next flush
+  jit::Block *running_ = nullptr; // the block the dispatcher last entered
+  uint64_t blocksTranslated_ = 0;
+  uint64_t instructionsTranslated_ = 0;
+  uint64_t translationNanoseconds_ = 0;
+  uint64_t cacheFlushes_ = 0;
+};
+
+} // namespace tiercel::user
