@@ -47,30 +47,31 @@ def readPrograms():
 def tiersFromHelp(binary):
     """Asks `tiercel-riscv64 --help` which tiers it offers.
 
-    Reads the line documenting -tier/--tier, e.g.
-      -tier tier   execution tier: interp (the reference interpreter)
-      --tier=interp|tier1|tier2|tiered   execution tier
-    taking the names after the last ':' (or after '=') up to any '(' and split
-    on '|', ',', '/' or 'or'. Falls back to interp, which every build has."""
+    Reads the line documenting -tier/--tier, whose description lists each
+    tier as `name (what it is)`:
+      -tier tier   execution tier: interp (the reference interpreter), baseline (...), ...
+    A tier described as running another one ("tiered (baseline until ...)")
+    is left out: it would time the same code twice. Each tier-1 tier is also
+    timed with --no-counters ("baseline+nocounters") to show the cost of its
+    profiling counters. Falls back to interp, which every build has."""
     try:
         text = subprocess.run([binary, "--help"], capture_output=True, text=True,
                               timeout=30).stdout
     except (OSError, subprocess.TimeoutExpired):
         return ["interp"]
     for line in text.splitlines():
-        m = re.match(r"\s*--?tier(?:[= ]\s*(\S+))?\s*(.*)", line)
+        m = re.match(r"\s*--?tier\s+\S+\s+execution tier:(.*)", line)
         if not m:
             continue
-        candidates = []
-        if m.group(1) and re.search(r"[|,/]", m.group(1)):
-            candidates.append(m.group(1).strip("<>{}[]"))
-        description = m.group(2)
-        if ":" in description:
-            candidates.append(description.rsplit(":", 1)[1].split("(")[0].split("[")[0])
-        for text in candidates:
-            names = [n for n in re.split(r"\s*(?:[|,/]|\bor\b)\s*|\s+", text.strip()) if n]
-            if names and all(re.fullmatch(r"[a-z][a-z0-9_-]*", n) for n in names):
-                return names
+        tiers = []
+        for name, what in re.findall(r"\b([a-z][a-z0-9_-]*) \(([^)]*)\)", m.group(1)):
+            if re.match(r"(interp|baseline|tier\d|llvm)\b", what) and " until " in what:
+                continue
+            tiers.append(name)
+            if name == "baseline":
+                tiers.append("baseline+nocounters")
+        if tiers:
+            return tiers
     return ["interp"]
 
 
@@ -149,7 +150,11 @@ def main():
         guest = os.path.join(build, "bench", "riscv64", name)
         if kind == "qemu":
             return [qemu, guest] + args
-        return [tiercel, "--tier=" + tier, guest] + args
+        tierName, _, variant = tier.partition("+")
+        extra = ["--no-counters"] if variant == "nocounters" else []
+        if tierName == "baseline" and not variant:
+            extra.append("-summary")  # its translation statistics, on stderr
+        return [tiercel, "--tier=" + tierName] + extra + [guest] + args
 
     for name, _ in programs:
         for sub in ("native", "riscv64"):
@@ -192,6 +197,9 @@ def main():
                                     "  %s: %r" % (name, label, expected[-200:], label, out[-200:]))
                     continue
                 times[label].append(elapsed)
+                m = re.search(r"median ([0-9.]+) ns per instruction", err)
+                if m:
+                    entry.setdefault("translation_ns_per_insn", []).append(float(m.group(1)))
                 sys.stderr.write("  %-14s %-12s run %d: %.3fs\n" % (name, label, run + 1, elapsed))
         entry["median"] = {label: (statistics.median(t) if t and label not in entry["errors"]
                                    else None) for label, t in times.items()}
@@ -260,6 +268,12 @@ def main():
                         for i, c in enumerate(r)))
     print("(median of %d run(s); ratios are emulated time / native time, and tier time / qemu "
           "time, from this invocation)" % runs)
+    perProgram = [statistics.median(results["programs"][n]["translation_ns_per_insn"])
+                  for n, _ in programs if results["programs"][n].get("translation_ns_per_insn")]
+    if perProgram:
+        results["translation_ns_per_insn"] = statistics.median(perProgram)
+        print("tier-1 translation: %.1f ns per guest instruction (median over programs of the "
+              "median over each program's blocks)" % results["translation_ns_per_insn"])
 
     jsonPath = opts.json or os.path.join(build, "bench", "results.json")
     os.makedirs(os.path.dirname(jsonPath), exist_ok=True)

@@ -3,6 +3,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cinttypes>
 
 #include "machine/interpreter/cpu_log.h"
@@ -117,6 +118,26 @@ TIERCEL_CALLS_GENERATED_CODE StopReason BaselineEngine::run() {
   }
 }
 
+double BaselineEngine::medianTranslationNanosecondsPerInstruction() const {
+  if (translationNsPerInstruction_.empty())
+    return 0;
+  std::vector<float> sorted = translationNsPerInstruction_;
+  auto middle = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2);
+  std::nth_element(sorted.begin(), middle, sorted.end());
+  return *middle;
+}
+
+std::string BaselineEngine::summary() const {
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "tier 1: %" PRIu64 " blocks, %" PRIu64 " instructions translated, median %.1f ns "
+                "per instruction; code cache %zu KiB used, %" PRIu64 " flushes",
+                blocksTranslated_, instructionsTranslated_,
+                medianTranslationNanosecondsPerInstruction(), cache_->codeUsed() / 1024,
+                cacheFlushes_);
+  return line;
+}
+
 // Drops the blocks of pages the guest wrote since they were translated.
 void BaselineEngine::dropWrittenCode() {
   WrittenCodePages written = space_.takeWrittenCodePages();
@@ -211,9 +232,12 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
       std::abort();
     }
   }
+  uint64_t elapsed = nowNanoseconds() - start;
   ++blocksTranslated_;
   instructionsTranslated_ += instructions.size();
-  translationNanoseconds_ += nowNanoseconds() - start;
+  translationNanoseconds_ += elapsed;
+  translationNsPerInstruction_.push_back(static_cast<float>(elapsed) /
+                                         static_cast<float>(instructions.size()));
   if (options_.log != nullptr && (options_.logInAsm || options_.logOutAsm))
     logBlock(*block, instructions);
   jit::Block *result = block.get();

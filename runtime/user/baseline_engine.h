@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +60,11 @@ public:
   uint64_t instructionsTranslated() const { return instructionsTranslated_; }
   uint64_t translationNanoseconds() const { return translationNanoseconds_; }
   uint64_t cacheFlushes() const { return cacheFlushes_; }
+  // Translation time per guest instruction: the median over the blocks
+  // translated so far (what bench/ reports as translation speed).
+  double medianTranslationNanosecondsPerInstruction() const;
+  // One line for --summary.
+  std::string summary() const;
   const jit::CodeCache &codeCache() const { return *cache_; }
 
 private:
@@ -86,6 +92,7 @@ private:
   uint64_t instructionsTranslated_ = 0;
   uint64_t translationNanoseconds_ = 0;
   uint64_t cacheFlushes_ = 0;
+  std::vector<float> translationNsPerInstruction_; // per block
 };
 
 } // namespace tiercel::user

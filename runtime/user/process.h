@@ -88,6 +88,8 @@ public:
 
   // Set by the run loop: invalidates translations of a guest range.
   std::function<void(uint64_t, uint64_t)> invalidateCode;
+  // Set by the run loop: the running tier's statistics for --summary.
+  std::function<std::string()> tierSummary;
 
   // Initial register values, for tests and -d cpu.
   uint64_t entryPoint() const { return entry_; }

@@ -164,6 +164,7 @@ int runProcess(Process &process, const RunOptions &options) {
               [tier](uint64_t start, uint64_t length) { tier->invalidateRange(start, length); },
               [tier] { tier->invalidateAll(); },
               [tier](uint64_t hostPc) { tier->recoverAfterHostFault(hostPc); }};
+    process.tierSummary = [tier] { return tier->summary(); };
   } else {
     interpreter = std::make_unique<UserInterpreter>(env, options.interpreter);
     UserInterpreter *tier = interpreter.get();
@@ -215,6 +216,7 @@ int runProcess(Process &process, const RunOptions &options) {
   setThreadFaultJump(nullptr);
   process.invalidateCode = nullptr;
   process.runBeforeExit();
+  process.tierSummary = nullptr;
   return process.exitStatus();
 }
 

@@ -85,6 +85,8 @@ int main(int argc, char **argv) {
       std::fprintf(stderr,
                    "%s: %" PRIu64 " guest instructions in %.3f s (%.1f MIPS, tier %s)\n", kTool,
                    instructions, seconds, mips, tier.c_str());
+      if (running->tierSummary)
+        std::fprintf(stderr, "%s: %s\n", kTool, running->tierSummary().c_str());
     }
   });
 
