@@ -143,7 +143,11 @@ inline constexpr unsigned kSpecialStencilCount = 8;
 
 // The helper CallSemantics calls (C calling convention). Returns an
 // ExecStatus; the runtime defines it for the environment it runs.
-extern "C" uint64_t tiercel_jit_execute_instruction(CpuState *cpu, const void *instruction);
+// `unretired` is the instruction's Unretired hole: the block already
+// counted it and the ones after it in cpu.instret, which the helper takes
+// back while the instruction runs, so a read of instret/cycle is exact.
+extern "C" uint64_t tiercel_jit_execute_instruction(CpuState *cpu, const void *instruction,
+                                                    uint64_t unretired);
 
 // How tier 1 translates an opcode.
 enum class StencilStrategy : uint8_t {

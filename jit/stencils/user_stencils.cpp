@@ -258,7 +258,8 @@ TIERCEL_STENCIL_CC uint64_t stencil_special_IndirectCounted(CpuState *cpu, uint8
 }
 TIERCEL_STENCIL_CC uint64_t stencil_special_CallSemantics(CpuState *cpu, uint8_t *base) {
   auto status = static_cast<ExecStatus>(
-      tiercel_jit_execute_instruction(cpu, reinterpret_cast<const void *>(tiercel_hole_Instruction)));
+      tiercel_jit_execute_instruction(cpu, reinterpret_cast<const void *>(tiercel_hole_Instruction),
+                                      holeValue(tiercel_hole_Unretired)));
   if (status == ExecStatus::Continue) [[likely]]
     [[clang::musttail]] return tiercel_hole_Continue(cpu, base);
   return leaveBlock(cpu, status);

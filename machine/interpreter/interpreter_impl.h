@@ -140,7 +140,18 @@ private:
     if constexpr (hasFlag(Op, kLoad | kStore))
       env.cpu.pc = record->insn.pc;
     constexpr ExecFunction<Env> execute = execFunctionFor<Env>(Op);
-    ExecStatus status = execute(env, record->insn);
+    ExecStatus status;
+    if constexpr (hasFlag(Op, kCsr)) {
+      // The block counted itself in instret at entry: take back this
+      // instruction and the ones after it while it runs, so rdinstret and
+      // rdcycle read exactly the instructions retired before it.
+      uint64_t unretired = self.unretiredFrom(record);
+      env.cpu.instret -= unretired;
+      status = execute(env, record->insn);
+      env.cpu.instret += unretired;
+    } else {
+      status = execute(env, record->insn);
+    }
     if (status == ExecStatus::Continue) [[likely]]
       [[clang::musttail]] return record[1].handler(self, env, record + 1);
     return self.leaveBlockEarly(record, status);
@@ -232,6 +243,11 @@ private:
     if (cached != nullptr && cached->pc == pc && cached->flags == block->flags)
       return cached;
     return nullptr;
+  }
+
+  // Instructions of the running block from `record` on.
+  uint64_t unretiredFrom(const Record *record) const {
+    return current_->instructionCount - static_cast<uint64_t>(record - current_->records.data());
   }
 
   // An instruction inside the block did not continue: retire what ran.

@@ -33,11 +33,13 @@ uint64_t nowNanoseconds() {
 
 // The CallSemantics stencil's helper: one instruction through the semantics
 // compiled for the full environment (CSRs, privileged instructions).
-extern "C" uint64_t tiercel_jit_execute_instruction(tiercel::CpuState *,
-                                                    const void *instruction) {
+extern "C" uint64_t tiercel_jit_execute_instruction(tiercel::CpuState *cpu,
+                                                    const void *instruction, uint64_t unretired) {
   using namespace tiercel;
   const auto &insn = *static_cast<const DecodedInstruction *>(instruction);
+  cpu->instret -= unretired; // exact while it runs (rdinstret, rdcycle)
   ExecStatus status = execFunctionFor<user::UserEnv>(insn.opcode)(*user::tHelperEnv, insn);
+  cpu->instret += unretired;
   return static_cast<uint64_t>(status);
 }
 
@@ -45,7 +47,15 @@ namespace tiercel::user {
 
 llvm::Expected<std::unique_ptr<BaselineEngine>>
 BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions &options) {
-  std::unique_ptr<BaselineEngine> engine(new BaselineEngine(env, space, options));
+  BaselineOptions adjusted = options;
+  if (options.lockstep) {
+    // One instruction per block, and every block back to the dispatcher.
+    adjusted.oneInsnPerBlock = true;
+    adjusted.chaining = false;
+  }
+  std::unique_ptr<BaselineEngine> engine(new BaselineEngine(env, space, adjusted));
+  if (options.lockstep)
+    engine->lockstep_ = std::make_unique<LockstepChecker>(env, stderr);
   // Data: the jump cache (64 KiB) plus counters, about 1/8 of the code.
   auto cache = jit::CodeCache::create(options.codeCacheBytes, options.codeCacheBytes / 8 + (1 << 20));
   if (!cache)
@@ -61,6 +71,12 @@ BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions 
     if (!disassembler)
       return disassembler.takeError();
     engine->disassembler_ = std::move(*disassembler);
+  }
+  if (options.perfMap) {
+    auto perfMap = PerfMap::open();
+    if (!perfMap)
+      return perfMap.takeError();
+    engine->perfMap_ = std::move(*perfMap);
   }
   return engine;
 }
@@ -97,8 +113,11 @@ TIERCEL_CALLS_GENERATED_CODE StopReason BaselineEngine::run() {
         logCpuState(options_.log, cpu);
     }
     running_ = block;
+    bool checking = lockstep_ != nullptr && lockstep_->prepare();
     auto entry = reinterpret_cast<jit::GeneratedCode>(block->code);
     uint64_t word = entry(&cpu, base);
+    if (checking && word != static_cast<uint64_t>(jit::ExitCode::ExitRequest))
+      lockstep_->check();
     if (word >= jit::kFirstExitRecord) {
       auto *exit = reinterpret_cast<jit::ExitRecord *>(word);
       if (exit->kind == jit::ExitRecord::Kind::Direct) {
@@ -131,9 +150,11 @@ std::string BaselineEngine::summary() const {
   char line[256];
   std::snprintf(line, sizeof line,
                 "tier 1: %" PRIu64 " blocks, %" PRIu64 " instructions translated, median %.1f ns "
-                "per instruction; code cache %zu KiB used, %" PRIu64 " flushes",
+                "per instruction (mean %.1f); code cache %zu KiB used, %" PRIu64 " flushes",
                 blocksTranslated_, instructionsTranslated_,
-                medianTranslationNanosecondsPerInstruction(), cache_->codeUsed() / 1024,
+                medianTranslationNanosecondsPerInstruction(),
+                instructionsTranslated_ ? double(translationNanoseconds_) / double(instructionsTranslated_) : 0.0,
+                cache_->codeUsed() / 1024,
                 cacheFlushes_);
   return line;
 }
@@ -177,7 +198,9 @@ jit::Block *BaselineEngine::lookupOrTranslate(uint64_t pc) {
   jit::JumpCacheEntry &cached = translator_->jumpCache()[jit::jumpCacheIndex(pc)];
   auto it = blocks_.find(pc);
   jit::Block *block = it != blocks_.end() ? it->second.get() : translate(pc);
-  if (block != nullptr) {
+  // Without chaining every block returns here (-d nochain, -d exec,
+  // --lockstep), so jalr must not find its target in the jump cache.
+  if (block != nullptr && options_.chaining) {
     cached.pc = pc;
     cached.code = reinterpret_cast<jit::GeneratedCode>(block->code);
   }
@@ -241,6 +264,11 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
   if (options_.log != nullptr && (options_.logInAsm || options_.logOutAsm))
     logBlock(*block, instructions);
   jit::Block *result = block.get();
+  if (perfMap_ != nullptr) {
+    char name[48];
+    std::snprintf(name, sizeof name, "guest:0x%" PRIx64, pc);
+    perfMap_->add(result->code, result->codeSize, name);
+  }
   byCode_[reinterpret_cast<uintptr_t>(result->code)] = result;
   blocks_[pc] = std::move(block);
   return result;
@@ -330,6 +358,11 @@ void BaselineEngine::recoverAfterHostFault(uint64_t hostPc) {
       env_.cpu.instret -= block->instructionCount - static_cast<uint32_t>(index);
       return;
     }
+  }
+  if (lockstep_ != nullptr) {
+    // The reference faulted before tier 1 ran: the real state is untouched.
+    env_.cpu.pc = lockstep_->currentPc();
+    return;
   }
   std::fprintf(stderr, "tiercel-riscv64: internal error: host fault at %#" PRIx64
                        " outside translated guest instructions\n", hostPc);

@@ -28,6 +28,8 @@
 
 #include "jit/host_disassembler.h"
 #include "jit/translator.h"
+#include "runtime/perf_map.h"
+#include "runtime/user/lockstep.h"
 #include "machine/interpreter/interpreter.h"
 #include "runtime/user/user_env.h"
 
@@ -38,6 +40,8 @@ struct BaselineOptions {
   bool counters = true;                      // --no-counters turns them off
   bool chaining = true;                      // -d nochain turns it off
   bool oneInsnPerBlock = false;
+  bool perfMap = false; // -perfmap: name each block in /tmp/perf-PID.map
+  bool lockstep = false; // --lockstep: check each instruction against the reference
   FILE *log = nullptr;
   bool logInAsm = false, logOutAsm = false, logExec = false, logCpu = false;
   DisassemblyOptions disassembly;
@@ -84,6 +88,8 @@ private:
   std::unique_ptr<jit::CodeCache> cache_;
   std::unique_ptr<jit::Translator> translator_;
   std::unique_ptr<jit::HostDisassembler> disassembler_; // -d out_asm
+  std::unique_ptr<PerfMap> perfMap_;                    // -perfmap
+  std::unique_ptr<LockstepChecker> lockstep_;           // --lockstep
   std::unordered_map<uint64_t, std::unique_ptr<jit::Block>> blocks_; // by pc (user mode: flags 0)
   std::map<uintptr_t, jit::Block *> byCode_;                         // live and retired, by entry
   std::vector<std::unique_ptr<jit::Block>> retired_;                  // until the next flush

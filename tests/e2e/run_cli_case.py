@@ -8,6 +8,7 @@ that stderr (or stdout) matches a regular expression.
   run_cli_case.py --status 1 --stderr 'not an ELF' --text-file F -- tiercel-riscv64 F
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -23,6 +24,8 @@ def main():
     parser.add_argument("--truncate", nargs=3, metavar=("SRC", "BYTES", "DEST"),
                         help="copy the first BYTES bytes of SRC to DEST first")
     parser.add_argument("--timeout", type=int, default=60)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="set this variable for the command")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     opts = parser.parse_args()
     command = opts.command[1:] if opts.command[:1] == ["--"] else opts.command
@@ -38,8 +41,12 @@ def main():
             f.write(data)
 
     try:
+        env = dict(os.environ)
+        for assignment in opts.env:
+            name, _, value = assignment.partition("=")
+            env[name] = value
         proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=opts.timeout)
+                              timeout=opts.timeout, env=env)
     except subprocess.TimeoutExpired:
         print("FAIL: timed out (a hang)")
         return 1

@@ -104,6 +104,11 @@ int main(int argc, char **argv) {
   baseline.counters = line.counters;
   baseline.chaining = !line.noChain && !line.logExec && !line.logCpu;
   baseline.oneInsnPerBlock = line.oneInsnPerBlock;
+  baseline.perfMap = line.perfMap;
+  baseline.lockstep = line.lockstep;
+  if (line.lockstep && options.tier == user::Tier::Interpreter)
+    return usageFailure("--lockstep checks tier 1 against the interpreter: use it with "
+                        "--tier=baseline or tiered");
   baseline.log = log;
   baseline.logInAsm = line.logInAsm;
   baseline.logOutAsm = line.logOutAsm;

@@ -31,6 +31,8 @@ enum class OptionId {
   DisassemblerStyle,
   TbSize,
   NoCounters,
+  PerfMap,
+  Lockstep,
 };
 
 struct OptionSpec {
@@ -70,6 +72,11 @@ constexpr OptionSpec kOptions[] = {
      "JIT), tiered (baseline until the LLVM tier exists; the default)"},
     {OptionId::TbSize, "tb-size", "size", nullptr,
      "tier-1 code cache size, k/M/G suffixes allowed, plain numbers in MiB as in qemu (default 256M)"},
+    {OptionId::PerfMap, "perfmap", nullptr, nullptr,
+     "tier 1: write /tmp/perf-PID.map so perf report names each block by its guest pc"},
+    {OptionId::Lockstep, "lockstep", nullptr, nullptr,
+     "tier 1 checked against the reference semantics after every instruction; the first "
+     "divergence is printed and ends the run (status 125)"},
     {OptionId::NoCounters, "no-counters", nullptr, nullptr,
      "tier 1 without its block, edge and jalr-target counters (for measurement)"},
     {OptionId::Summary, "summary", nullptr, "TIERCEL_SUMMARY",
@@ -252,6 +259,8 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
     break;
   }
   case OptionId::NoCounters: line.counters = false; break;
+  case OptionId::PerfMap: line.perfMap = true; break;
+  case OptionId::Lockstep: line.lockstep = true; break;
   case OptionId::Summary: line.summary = true; break;
   case OptionId::DisassemblerStyle:
     if (value == "numeric")

@@ -25,6 +25,8 @@ struct CommandLine {
   std::string tier = "tiered";
   size_t codeCacheBytes = size_t{256} << 20; // -tb-size
   bool counters = true;                      // --no-counters clears it
+  bool perfMap = false;                      // -perfmap
+  bool lockstep = false;                     // --lockstep
   std::string logFile;   // -D
   bool logInAsm = false; // -d in_asm
   bool logExec = false;  // -d exec

@@ -135,8 +135,8 @@ public:
     return result;
   }
 
-  static uint64_t fakeExecute(CpuState *cpu, const void *) {
-    cpu->x[31] = 0x5eed;
+  static uint64_t fakeExecute(CpuState *cpu, const void *, uint64_t unretired) {
+    cpu->x[31] = 0x5eed + unretired;
     return static_cast<uint64_t>(ExecStatus::Continue);
   }
 
@@ -178,7 +178,9 @@ TEST(StencilExecution, StraightLineBlockRunsTheSemantics) {
                    instruction(0x1004, 6, 5, 5, 0));
   assembler.append(*instructionStencil(Opcode::Lui, StencilVariant::RdNonZero),
                    instruction(0x1008, 7, 0, 0, -0x80000000ll));
-  assembler.append(specialStencil(SpecialStencil::CallSemantics), instruction(0x100c, 0, 0, 0, 0));
+  HoleValues helper = instruction(0x100c, 0, 0, 0, 0);
+  helper.set(Hole::Unretired, 1);
+  assembler.append(specialStencil(SpecialStencil::CallSemantics), helper);
   HoleValues exit;
   exit.set(Hole::Pc, 0x2000);
   exit.set(Hole::ExitRecord, 0xabcdef12345);
@@ -190,7 +192,7 @@ TEST(StencilExecution, StraightLineBlockRunsTheSemantics) {
   EXPECT_EQ(cpu.x[5], static_cast<uint64_t>(-42));
   EXPECT_EQ(cpu.x[6], static_cast<uint64_t>(-84));
   EXPECT_EQ(cpu.x[7], 0xffffffff80000000u);
-  EXPECT_EQ(cpu.x[31], 0x5eedu);
+  EXPECT_EQ(cpu.x[31], 0x5eeeu); // the helper saw its Unretired hole
   EXPECT_EQ(cpu.pc, 0x2000u);
   EXPECT_EQ(cpu.instret, 4u);
 
