@@ -33,6 +33,7 @@ enum class OptionId {
   NoCounters,
   PerfMap,
   Lockstep,
+  Accel,
 };
 
 struct OptionSpec {
@@ -77,6 +78,8 @@ constexpr OptionSpec kOptions[] = {
     {OptionId::Lockstep, "lockstep", nullptr, nullptr,
      "tier 1 checked against the reference semantics after every instruction; the first "
      "divergence is printed and ends the run (status 125)"},
+    {OptionId::Accel, "accel", "tcg[,tb-size=N]", nullptr,
+     "qemu's spelling of -tb-size: tcg is tier 1; tb-size in MiB"},
     {OptionId::NoCounters, "no-counters", nullptr, nullptr,
      "tier 1 without its block, edge and jalr-target counters (for measurement)"},
     {OptionId::Summary, "summary", nullptr, "TIERCEL_SUMMARY",
@@ -153,6 +156,18 @@ llvm::Error applyCpu(CommandLine &line, llvm::StringRef model) {
                         "' (c, zba, zbb, zbs can be switched)");
     *flag = on;
   }
+  return llvm::Error::success();
+}
+
+// qemu's tb-size is in MiB; a k/M/G suffix gives the unit explicitly.
+llvm::Error applyTbSize(CommandLine &line, llvm::StringRef value) {
+  bool hasSuffix = !value.empty() && !llvm::isDigit(value.back());
+  auto size = parseSize(value);
+  if (!size)
+    return size.takeError();
+  line.codeCacheBytes = hasSuffix ? *size : *size << 20;
+  if (line.codeCacheBytes < (1u << 20) || line.codeCacheBytes > (768u << 20))
+    return usageError("-tb-size: " + value + " is outside 1M..768M");
   return llvm::Error::success();
 }
 
@@ -247,15 +262,19 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
       return usageError("unknown tier '" + value + "' (expected interp, baseline or tiered)");
     line.tier = value.str();
     break;
-  case OptionId::TbSize: {
-    // qemu's -tb-size is in MiB; a suffix gives the unit explicitly.
-    bool hasSuffix = !value.empty() && !llvm::isDigit(value.back());
-    auto size = parseSize(value);
-    if (!size)
-      return size.takeError();
-    line.codeCacheBytes = hasSuffix ? *size : *size << 20;
-    if (line.codeCacheBytes < (1u << 20) || line.codeCacheBytes > (768u << 20))
-      return usageError("-tb-size: " + value + " is outside 1M..768M");
+  case OptionId::TbSize: return applyTbSize(line, value);
+  case OptionId::Accel: {
+    llvm::SmallVector<llvm::StringRef, 4> parts;
+    value.split(parts, ',');
+    if (parts[0] != "tcg")
+      return usageError("-accel: unknown accelerator '" + parts[0] + "' (only tcg, tier 1)");
+    for (llvm::StringRef part : llvm::ArrayRef(parts).drop_front()) {
+      auto [key, size] = part.split('=');
+      if (key != "tb-size")
+        return usageError("-accel tcg: unknown property '" + key + "' (only tb-size)");
+      if (llvm::Error error = applyTbSize(line, size))
+        return error;
+    }
     break;
   }
   case OptionId::NoCounters: line.counters = false; break;
