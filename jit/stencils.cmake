@@ -39,7 +39,8 @@ add_custom_command(
   VERBATIM)
 
 # The tables and the patcher that applies them.
-add_library(tiercel_stencils STATIC ${TIERCEL_STENCIL_TABLES} ${CMAKE_CURRENT_LIST_DIR}/stencil_patcher.cpp)
+add_library(tiercel_stencils STATIC ${TIERCEL_STENCIL_TABLES} ${CMAKE_CURRENT_LIST_DIR}/stencil_patcher.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/enter_generated_code.cpp)
 target_link_libraries(tiercel_stencils PUBLIC tiercel_isa)
 
 # Block translation on the stencils and the code cache.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cinttypes>
 
+#include "jit/enter_generated_code.h"
 #include "machine/interpreter/cpu_log.h"
 #include "machine/isa/decoder.h"
 #include "machine/semantics/semantics.h"
@@ -83,7 +84,7 @@ BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions 
 
 BaselineEngine::~BaselineEngine() = default;
 
-TIERCEL_CALLS_GENERATED_CODE StopReason BaselineEngine::run() {
+StopReason BaselineEngine::run() {
   CpuState &cpu = env_.cpu;
   tHelperEnv = &env_;
   uint8_t *base = cpu.memoryBase;
@@ -114,8 +115,8 @@ TIERCEL_CALLS_GENERATED_CODE StopReason BaselineEngine::run() {
     }
     running_ = block;
     bool checking = lockstep_ != nullptr && lockstep_->prepare();
-    auto entry = reinterpret_cast<jit::GeneratedCode>(block->code);
-    uint64_t word = entry(&cpu, base);
+    uint64_t word = tiercel_enter_generated_code(
+        &cpu, base, reinterpret_cast<jit::GeneratedCode>(block->code));
     if (checking && word != static_cast<uint64_t>(jit::ExitCode::ExitRequest))
       lockstep_->check();
     if (word >= jit::kFirstExitRecord) {

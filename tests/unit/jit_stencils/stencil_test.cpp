@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "jit/enter_generated_code.h"
 #include "jit/stencil_patcher.h"
 #include "jit/stencil_set.h"
 #include "machine/semantics/common.h"
@@ -129,8 +130,8 @@ public:
 
   uint64_t run(CpuState &cpu, uint64_t entry, uint8_t *base) {
     EXPECT_EQ(mprotect(memory_, kSize, PROT_READ | PROT_EXEC), 0);
-    auto code = reinterpret_cast<GeneratedCode>(entry);
-    uint64_t result = code(&cpu, base);
+    uint64_t result =
+        tiercel_enter_generated_code(&cpu, base, reinterpret_cast<GeneratedCode>(entry));
     EXPECT_EQ(mprotect(memory_, kSize, PROT_READ | PROT_WRITE), 0);
     return result;
   }
