@@ -22,8 +22,7 @@ struct Piece {
   uint32_t size = 0, offset = 0;
 };
 
-HoleValues operandHoles(const DecodedInstruction &insn, uint32_t unretired) {
-  HoleValues holes;
+void setOperandHoles(HoleValues &holes, const DecodedInstruction &insn, uint32_t unretired) {
   holes.set(Hole::Pc, insn.pc);
   holes.set(Hole::NextPc, insn.nextPc());
   holes.set(Hole::Raw, insn.raw);
@@ -34,7 +33,6 @@ HoleValues operandHoles(const DecodedInstruction &insn, uint32_t unretired) {
   holes.set(Hole::Rm, insn.rm);
   holes.setImmediate(insn.imm);
   holes.set(Hole::Unretired, unretired);
-  return holes;
 }
 
 const StencilRelocation *targetRelocation(const StencilCode &jump) {
@@ -54,13 +52,15 @@ const StencilRelocation *targetRelocation(const StencilCode &jump) {
 
 int Block::instructionAt(uintptr_t hostPc) const {
   uintptr_t begin = reinterpret_cast<uintptr_t>(code);
-  if (hostPc < begin || hostPc >= begin + codeSize || hostOffsets.empty())
+  if (hostPc < begin || hostPc >= begin + codeSize || instructions.empty())
     return -1;
   auto offset = static_cast<uint32_t>(hostPc - begin);
-  auto it = std::upper_bound(hostOffsets.begin(), hostOffsets.end(), offset);
-  if (it == hostOffsets.begin())
+  auto it = std::upper_bound(
+      instructions.begin(), instructions.end(), offset,
+      [](uint32_t value, const InstructionPlace &place) { return value < place.hostOffset; });
+  if (it == instructions.begin())
     return -1;
-  return static_cast<int>(it - hostOffsets.begin()) - 1;
+  return static_cast<int>(it - instructions.begin()) - 1;
 }
 
 llvm::Expected<std::unique_ptr<Translator>> Translator::create(CodeCache &cache,
@@ -118,7 +118,7 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
     bool branch = terminated && hasFlag(lastOp, kConditionalBranch) && !viaHelper[count - 1];
     bool indirect = terminated && lastOp == Opcode::Jalr && !viaHelper[count - 1];
     size_t exitCount = branch ? 2 : 1;
-    block->exits.resize(exitCount);
+    block->exitCount = static_cast<unsigned>(exitCount);
 
     // Data: block counter and edge counters; the jalr profile.
     if (options.counters) {
@@ -127,7 +127,10 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
         return nullptr;
     }
 
-    std::vector<Piece> pieces;
+    // Reused between translations: no allocation in the steady state.
+    static thread_local std::vector<Piece> pieces;
+    pieces.clear();
+    pieces.reserve(count + 8);
     Piece entry;
     entry.code = &specialStencil(options.counters ? SpecialStencil::BlockEntryCounted
                                                   : SpecialStencil::BlockEntry);
@@ -140,9 +143,9 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
 
     for (uint32_t i = 0; i < count; ++i) {
       const DecodedInstruction &insn = instructions[i];
-      Piece piece;
+      Piece &piece = pieces.emplace_back();
       piece.instruction = static_cast<int>(i);
-      piece.holes = operandHoles(insn, count - i);
+      setOperandHoles(piece.holes, insn, count - i);
       StencilVariant variant = stencilVariantFor(insn.opcode, insn.rd, insn.rm, options.counters);
       const StencilCode *code = viaHelper[i] ? nullptr : instructionStencil(insn.opcode, variant);
       if (code == nullptr) {
@@ -154,17 +157,16 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
       piece.code = code;
       if (i + 1 == count && branch) {
         // Successors: Jump(taken), Jump(not taken), then the two stubs.
-        int base = static_cast<int>(pieces.size());
-        piece.takenTo = base + 1;
-        piece.notTakenTo = base + 2;
+        int next = static_cast<int>(pieces.size());
+        piece.takenTo = next;
+        piece.notTakenTo = next + 1;
         if (options.counters) {
           piece.holes.set(Hole::TakenCounter, reinterpret_cast<uint64_t>(&block->counters[1]));
           piece.holes.set(Hole::NotTakenCounter, reinterpret_cast<uint64_t>(&block->counters[2]));
         }
       } else {
-        piece.continueTo = static_cast<int>(pieces.size()) + 1;
+        piece.continueTo = static_cast<int>(pieces.size());
       }
-      pieces.push_back(piece);
     }
 
     auto addDirectExit = [&](int exitIndex, uint64_t targetPc, bool counted) {
@@ -271,11 +273,10 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
 
     block->code = code;
     block->codeSize = offset;
+    block->instructions.reserve(count);
     for (const Piece &piece : pieces) {
-      if (piece.instruction != kNone) {
-        block->guestPcs.push_back(instructions[piece.instruction].pc);
-        block->hostOffsets.push_back(piece.offset);
-      }
+      if (piece.instruction != kNone)
+        block->instructions.push_back({piece.offset, instructions[piece.instruction].pc});
       if (piece.exitJump != kNone) {
         const StencilRelocation *r = targetRelocation(*piece.code);
         block->exits[piece.exitJump].chainField = code + piece.offset + r->offset;

@@ -48,9 +48,16 @@ struct Block {
   uint8_t *code = nullptr; // entry, in the exec view
   uint32_t codeSize = 0;
   uint64_t *counters = nullptr; // [0] block executions, then edges (counters on)
-  std::vector<uint64_t> guestPcs;     // per instruction
-  std::vector<uint32_t> hostOffsets;  // per instruction: its first host byte
-  std::vector<ExitRecord> exits;      // never resized after translation
+  struct InstructionPlace {
+    uint32_t hostOffset; // its first host byte, from `code`
+    uint64_t guestPc;
+  };
+  std::vector<InstructionPlace> instructions; // in order
+  // One exit (jal, jalr, fall-through, other terminators) or two (a
+  // branch); in the Block itself, so their addresses are stable exit words.
+  static constexpr unsigned kMaxExits = 2;
+  ExitRecord exits[kMaxExits];
+  unsigned exitCount = 0;
   std::vector<ExitRecord *> incoming; // chained exits that jump here
   std::vector<std::unique_ptr<DecodedInstruction>> helperInstructions; // CallSemantics operands
   bool valid = true;

@@ -300,8 +300,8 @@ void BaselineEngine::retire(jit::Block &block) {
     if (exit->chainedTo == &block && exit->block->valid)
       translator_->unchain(*exit);
   block.incoming.clear();
-  for (jit::ExitRecord &exit : block.exits)
-    if (exit.chainedTo != nullptr) {
+  for (unsigned i = 0; i < block.exitCount; ++i)
+    if (jit::ExitRecord &exit = block.exits[i]; exit.chainedTo != nullptr) {
       auto &incoming = exit.chainedTo->incoming;
       incoming.erase(std::remove(incoming.begin(), incoming.end(), &exit), incoming.end());
       exit.chainedTo = nullptr;
@@ -355,7 +355,7 @@ void BaselineEngine::recoverAfterHostFault(uint64_t hostPc) {
     jit::Block *block = std::prev(it)->second;
     int index = block->instructionAt(static_cast<uintptr_t>(hostPc));
     if (index >= 0) {
-      env_.cpu.pc = block->guestPcs[index];
+      env_.cpu.pc = block->instructions[index].guestPc;
       env_.cpu.instret -= block->instructionCount - static_cast<uint32_t>(index);
       return;
     }
