@@ -132,7 +132,15 @@ StopReason BaselineEngine::run() {
     switch (static_cast<jit::ExitCode>(word)) {
     case jit::ExitCode::Trap: return StopReason::Trap;
     case jit::ExitCode::ExitRequest: return StopReason::ExitRequest;
-    case jit::ExitCode::FlushCode: invalidateAll(); break;
+    case jit::ExitCode::FlushCode:
+      // fence.i: every store to a page with translations since they were
+      // made is in the written-page record (watchCodeRange), so dropping
+      // those pages is enough, unless a page could not be watched.
+      if (unwatchedCode_)
+        invalidateAll();
+      else
+        dropWrittenCode();
+      break;
     case jit::ExitCode::Resync: break;
     }
   }
@@ -217,13 +225,14 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
   uint64_t current = pc;
   bool terminated = false;
   // Watch before reading, so a store that races the translation is seen.
-  space_.watchCodeRange(pc, 1);
+  if (!space_.watchCodeRange(pc, 1))
+    unwatchedCode_ = true;
   while (instructions.size() < cap && current < pageEnd) {
     uint16_t low = 0, high = 0;
     bool fetched = env_.fetchParcel(current, low);
     if (fetched && instructionLength(low) == 4) {
-      if (current + 2 == pageEnd)
-        space_.watchCodeRange(pageEnd, 2);
+      if (current + 2 == pageEnd && !space_.watchCodeRange(pageEnd, 2))
+        unwatchedCode_ = true;
       fetched = env_.fetchParcel(current + 2, high);
     }
     if (!fetched) {

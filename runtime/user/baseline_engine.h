@@ -94,6 +94,7 @@ private:
   std::map<uintptr_t, jit::Block *> byCode_;                         // live and retired, by entry
   std::vector<std::unique_ptr<jit::Block>> retired_;                  // until the next flush
   jit::Block *running_ = nullptr; // the block the dispatcher last entered
+  bool unwatchedCode_ = false;    // some code page could not be watched: fence.i drops all
   uint64_t blocksTranslated_ = 0;
   uint64_t instructionsTranslated_ = 0;
   uint64_t translationNanoseconds_ = 0;
