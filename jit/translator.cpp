@@ -50,6 +50,20 @@ const StencilRelocation *targetRelocation(const StencilCode &jump) {
 
 } // namespace
 
+uint64_t Block::executions() const {
+  uint64_t total = 0;
+  for (unsigned i = 0; i < exitCount; ++i) {
+    if (exits[i].profile != nullptr) {
+      total += exits[i].profile->other;
+      for (unsigned slot = 0; slot < kJalrProfileSlots; ++slot)
+        total += exits[i].profile->count[slot];
+    }
+  }
+  if (counters != nullptr && !(exitCount == 1 && exits[0].kind == ExitRecord::Kind::Indirect))
+    total += counters[0] + (exitCount == 2 ? counters[1] : 0);
+  return total;
+}
+
 int Block::instructionAt(uintptr_t hostPc) const {
   uintptr_t begin = reinterpret_cast<uintptr_t>(code);
   if (hostPc < begin || hostPc >= begin + codeSize || instructions.empty())
@@ -122,7 +136,7 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
 
     // Data: block counter and edge counters; the jalr profile.
     if (options.counters) {
-      block->counters = static_cast<uint64_t *>(cache_.allocateData(sizeof(uint64_t) * 3, 8));
+      block->counters = static_cast<uint64_t *>(cache_.allocateData(sizeof(uint64_t) * 2, 8));
       if (block->counters == nullptr)
         return nullptr;
     }
@@ -132,13 +146,10 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
     pieces.clear();
     pieces.reserve(count + 8);
     Piece entry;
-    entry.code = &specialStencil(options.counters ? SpecialStencil::BlockEntryCounted
-                                                  : SpecialStencil::BlockEntry);
+    entry.code = &specialStencil(SpecialStencil::BlockEntry);
     entry.holes.set(Hole::Pc, block->pc);
     entry.holes.set(Hole::Count, count);
     entry.continueTo = 1;
-    if (options.counters)
-      entry.holes.set(Hole::BlockCounter, reinterpret_cast<uint64_t>(&block->counters[0]));
     pieces.push_back(entry);
 
     for (uint32_t i = 0; i < count; ++i) {
@@ -161,8 +172,8 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
         piece.takenTo = next;
         piece.notTakenTo = next + 1;
         if (options.counters) {
-          piece.holes.set(Hole::TakenCounter, reinterpret_cast<uint64_t>(&block->counters[1]));
-          piece.holes.set(Hole::NotTakenCounter, reinterpret_cast<uint64_t>(&block->counters[2]));
+          piece.holes.set(Hole::TakenCounter, reinterpret_cast<uint64_t>(&block->counters[0]));
+          piece.holes.set(Hole::NotTakenCounter, reinterpret_cast<uint64_t>(&block->counters[1]));
         }
       } else {
         piece.continueTo = static_cast<int>(pieces.size());
@@ -177,7 +188,7 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
       Piece jump;
       jump.code = &specialStencil(counted ? SpecialStencil::JumpCounted : SpecialStencil::Jump);
       if (counted)
-        jump.holes.set(Hole::EdgeCounter, reinterpret_cast<uint64_t>(&block->counters[1]));
+        jump.holes.set(Hole::EdgeCounter, reinterpret_cast<uint64_t>(&block->counters[0]));
       jump.exitJump = exitIndex;
       pieces.push_back(jump);
     };

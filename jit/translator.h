@@ -4,7 +4,7 @@
 // straight to another block, and undo it).
 //
 // Layout of a block:
-//   BlockEntry[Counted]                 exit-request check, instret, counter
+//   BlockEntry                          exit-request check, instret
 //   one stencil per instruction         (the tail jump to the next dropped)
 //   terminator:
 //     b*    Branch -> Jump(taken) / Jump(not taken) -> ExitStub x2
@@ -47,7 +47,11 @@ struct Block {
   uint32_t instructionCount = 0;
   uint8_t *code = nullptr; // entry, in the exec view
   uint32_t codeSize = 0;
-  uint64_t *counters = nullptr; // [0] block executions, then edges (counters on)
+  // Exit counters (counters on): [0] the taken edge of a branch or the one
+  // exit of jal and fall-through blocks, [1] a branch's fall-through edge;
+  // jalr counts in its exit's JalrProfile. A block's executions are their
+  // sum (executions()): one memory increment per block run, not two.
+  uint64_t *counters = nullptr;
   struct InstructionPlace {
     uint32_t hostOffset; // its first host byte, from `code`
     uint64_t guestPc;
@@ -61,6 +65,10 @@ struct Block {
   std::vector<ExitRecord *> incoming; // chained exits that jump here
   std::vector<std::unique_ptr<DecodedInstruction>> helperInstructions; // CallSemantics operands
   bool valid = true;
+
+  // Times the block ran to one of its exits (early exits by a trap or an
+  // exit request are not counted).
+  uint64_t executions() const;
 
   // The guest instruction whose code holds hostPc, or -1.
   int instructionAt(uintptr_t hostPc) const;

@@ -42,7 +42,6 @@ extern char tiercel_hole_Pc[1 << 20];
 extern char tiercel_hole_NextPc[1 << 20];
 extern char tiercel_hole_Instruction[1 << 20];
 extern char tiercel_hole_ExitRecord[1 << 20];
-extern uint64_t tiercel_hole_BlockCounter;
 extern uint64_t tiercel_hole_EdgeCounter;
 extern uint64_t tiercel_hole_TakenCounter;
 extern uint64_t tiercel_hole_NotTakenCounter;
@@ -199,14 +198,12 @@ TIERCEL_STENCIL_CC uint64_t stencil(CpuState *cpu, uint8_t *base) {
 
 namespace {
 
-template <bool kCounted> TIERCEL_STENCIL_INLINE TIERCEL_STENCIL_CC uint64_t blockEntry(CpuState *cpu, uint8_t *base) {
+TIERCEL_STENCIL_INLINE TIERCEL_STENCIL_CC uint64_t blockEntry(CpuState *cpu, uint8_t *base) {
   if (cpu->exitRequest.load(std::memory_order_relaxed) != 0) [[unlikely]] {
     cpu->pc = holeValue(tiercel_hole_Pc);
     return static_cast<uint64_t>(ExitCode::ExitRequest);
   }
   cpu->instret += holeValue(tiercel_hole_Count);
-  if constexpr (kCounted)
-    bump(tiercel_hole_BlockCounter);
   [[clang::musttail]] return tiercel_hole_Continue(cpu, base);
 }
 
@@ -234,10 +231,7 @@ template <bool kCounted> TIERCEL_STENCIL_INLINE TIERCEL_STENCIL_CC uint64_t indi
 extern "C" {
 
 TIERCEL_STENCIL_CC uint64_t stencil_special_BlockEntry(CpuState *cpu, uint8_t *base) {
-  [[clang::musttail]] return blockEntry<false>(cpu, base);
-}
-TIERCEL_STENCIL_CC uint64_t stencil_special_BlockEntryCounted(CpuState *cpu, uint8_t *base) {
-  [[clang::musttail]] return blockEntry<true>(cpu, base);
+  [[clang::musttail]] return blockEntry(cpu, base);
 }
 TIERCEL_STENCIL_CC uint64_t stencil_special_Jump(CpuState *cpu, uint8_t *base) {
   [[clang::musttail]] return tiercel_hole_Target(cpu, base);
