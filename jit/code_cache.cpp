@@ -1,5 +1,5 @@
-// The tier-1 code cache (see code_cache.h): a memfd mapped as an exec view
-// inside one <= 2 GiB reservation followed by the data area, plus a write
+// The tier-1 code cache (see code_cache.h): shared anonymous memory mapped
+// as an exec view inside one reservation below 2 GiB followed by the data area, plus a write
 // view elsewhere; two bump allocators per area (transient up, permanent
 // down).
 #include "jit/code_cache.h"
@@ -16,13 +16,6 @@
 namespace tiercel::jit {
 
 namespace {
-
-// Linux 6.3 (include/uapi/linux/memfd.h): mark the memfd executable, so a
-// host with vm.memfd_noexec = 2 does not refuse the exec view. Older kernels
-// reject the unknown flag with EINVAL; then the flag is not needed.
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
 
 // Transient data beyond this is zeroed by dropping its pages (the next
 // touch maps fresh zero pages) instead of writing zeros.
@@ -52,31 +45,21 @@ void checkAlign(size_t align) {
                              " is not a power of two");
 }
 
-// A sized memfd for `bytes` of code. Returns -1 with errno set on failure.
-int createCodeMemfd(size_t bytes) {
-  int fd = memfd_create("tiercel-jit-code", MFD_CLOEXEC | MFD_EXEC);
-  if (fd < 0 && errno == EINVAL)
-    fd = memfd_create("tiercel-jit-code", MFD_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  if (ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return -1;
-  }
-  return fd;
-}
-
-// Both views of `fd`: the exec view at `execAt` (replacing what is there)
-// and a new write view, returned in `writeView`.
-llvm::Error mapCodeViews(int fd, uint8_t *execAt, size_t bytes, uint8_t *&writeView) {
-  void *write = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+// Two views of the same new shared anonymous pages: a write view (rw-)
+// anywhere and an exec view (r-x) at `execAt`, replacing what is there.
+// mremap with old size 0 of a shared mapping maps the same pages again;
+// the exec view is RW for the instant between mremap and mprotect, before
+// any code is written, so no page is ever writable and executable with
+// code in it. Shared anonymous memory (shown as /dev/zero in /proc/maps),
+// not a memfd: perf only consults /tmp/perf-PID.map for anonymous
+// mappings, and the perf map is how -perfmap names blocks.
+llvm::Error mapCodeViews(uint8_t *execAt, size_t bytes, uint8_t *&writeView) {
+  void *write = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (write == MAP_FAILED)
     return errnoError("mmap of the code write view");
-  void *exec = mmap(execAt, bytes, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fd, 0);
-  if (exec == MAP_FAILED) {
-    llvm::Error error = errnoError("mmap of the code exec view");
+  void *exec = mremap(write, 0, bytes, MREMAP_MAYMOVE | MREMAP_FIXED, execAt);
+  if (exec == MAP_FAILED || mprotect(exec, bytes, PROT_READ | PROT_EXEC) != 0) {
+    llvm::Error error = errnoError("mremap of the code exec view");
     munmap(write, bytes);
     return error;
   }
@@ -153,14 +136,8 @@ llvm::Expected<std::unique_ptr<CodeCache>> CodeCache::create(size_t codeBytes, s
            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
     return fail(errnoError("mmap of the code cache data area"));
 
-  int fd = createCodeMemfd(code);
-  if (fd < 0)
-    return fail(errnoError("memfd_create of the code area"));
   uint8_t *writeView = nullptr;
-  llvm::Error mapped = mapCodeViews(fd, base, code, writeView);
-  // The mappings keep the memory alive; the descriptor would only occupy a
-  // number the guest may expect to get from its own open().
-  close(fd);
+  llvm::Error mapped = mapCodeViews(base, code, writeView);
   if (mapped)
     return fail(std::move(mapped));
   return std::unique_ptr<CodeCache>(new CodeCache(base, writeView, code, data));
@@ -305,33 +282,35 @@ void CodeCache::flush() {
 }
 
 llvm::Error CodeCache::detachAfterFork() {
-  int fd = createCodeMemfd(codeCapacity_);
-  if (fd < 0)
-    return errnoError("memfd_create of the code area after fork");
-  void *write = mmap(nullptr, codeCapacity_, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (write == MAP_FAILED) {
-    llvm::Error error = errnoError("mmap of the code write view after fork");
-    close(fd);
-    return error;
-  }
-  // Copy the permanent code into the new memfd BEFORE it replaces the exec
+  void *write =
+      mmap(nullptr, codeCapacity_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (write == MAP_FAILED)
+    return errnoError("mmap of the code write view after fork");
+  // Copy the permanent code into the new pages BEFORE they replace the exec
   // view, so no permanent address is ever unmapped or empty.
   auto *newWrite = static_cast<uint8_t *>(write);
   size_t permanentOffset = codePermanentBottom_ - execBase_;
   std::memcpy(newWrite + permanentOffset, writeBase_ + permanentOffset,
               codeCapacity_ - permanentOffset);
-  void *exec = mmap(execBase_, codeCapacity_, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fd, 0);
-  int saved = errno;
-  close(fd);
-  if (exec == MAP_FAILED) {
+  // The new exec view is made read-only and executable before it replaces
+  // the old one (a second alias first, then moved over the old view).
+  void *alias = mremap(write, 0, codeCapacity_, MREMAP_MAYMOVE);
+  if (alias == MAP_FAILED || mprotect(alias, codeCapacity_, PROT_READ | PROT_EXEC) != 0) {
+    llvm::Error error = errnoError("mremap of the code exec view after fork");
     munmap(newWrite, codeCapacity_);
-    errno = saved;
-    return errnoError("mmap of the code exec view after fork");
+    return error;
+  }
+  void *exec = mremap(alias, codeCapacity_, codeCapacity_, MREMAP_MAYMOVE | MREMAP_FIXED, execBase_);
+  if (exec == MAP_FAILED) {
+    llvm::Error error = errnoError("mremap of the code exec view after fork");
+    munmap(alias, codeCapacity_);
+    munmap(newWrite, codeCapacity_);
+    return error;
   }
   munmap(writeBase_, codeCapacity_);
   writeBase_ = newWrite;
   // Transient blocks were not copied: make their addresses trap, in the
-  // child's own memfd.
+  // child's own pages.
   flush();
   return llvm::Error::success();
 }

@@ -2,9 +2,11 @@
 // stencil library and veneers, plus the data area generated code addresses
 // rip-relatively (counters, the jump cache, exit records).
 //
-// W^X by aliasing: the code lives in a memfd mapped twice, an exec view
-// (r-x, where code runs) and a write view (rw-, where the translator
-// writes). No page is ever writable and executable through one mapping.
+// W^X by aliasing: the code lives in shared anonymous memory mapped twice,
+// an exec view (r-x, where code runs) and a write view (rw-, where the
+// translator writes). No page is ever writable and executable through one
+// mapping. (Not a memfd: perf reads /tmp/perf-PID.map only for anonymous
+// mappings.)
 //
 // Layout: ONE virtual reservation holds [exec code view | data area], at
 // most 2 GiB in total, so every code address reaches every data address and
@@ -65,7 +67,7 @@ public:
 
   // Sizes are rounded up to the host page size. codeBytes must be non-zero;
   // dataBytes may be zero (then there is no data area). Fails when the total
-  // exceeds kMaxTotalBytes or when the host refuses memfd_create/mmap (the
+  // exceeds kMaxTotalBytes or when the host refuses mmap/mremap (the
   // message carries the errno text).
   static llvm::Expected<std::unique_ptr<CodeCache>> create(size_t codeBytes, size_t dataBytes);
   ~CodeCache();
@@ -109,9 +111,9 @@ public:
   // transient data becomes zero again; permanent allocations are untouched.
   void flush();
 
-  // In the child of a fork(): the memfd is MAP_SHARED, so without this the
+  // In the child of a fork(): the code is MAP_SHARED, so without this the
   // child and the parent would write each other's code. Gives the child its
-  // own memfd holding a copy of the permanent code, at the same addresses,
+  // own shared pages holding a copy of the permanent code, at the same addresses,
   // and flushes the transient part (the parent may be patching its blocks
   // concurrently, so they are not copied; the caller drops its block map).
   // The data area is private anonymous memory, already copied by fork.
