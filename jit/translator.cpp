@@ -16,6 +16,7 @@ struct Piece {
   const StencilCode *code = nullptr;
   HoleValues holes;
   int continueTo = kNone, takenTo = kNone, notTakenTo = kNone, targetTo = kNone;
+  int exitRequestTo = kNone;
   int instruction = kNone; // the guest instruction it starts, if any
   int exitJump = kNone;    // this is the Jump of exits[exitJump]
   int exitStub = kNone;    // this is the ExitStub of exits[exitStub]
@@ -231,6 +232,11 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
       addStub(0);
     }
 
+    Piece &exitRequest = pieces.emplace_back();
+    exitRequest.code = &specialStencil(SpecialStencil::ExitRequestStub);
+    exitRequest.holes.set(Hole::Pc, block->pc);
+    pieces.front().exitRequestTo = static_cast<int>(pieces.size()) - 1;
+
     // Layout: a tail jump to the piece right after is dropped.
     uint32_t offset = 0;
     for (size_t i = 0; i < pieces.size(); ++i) {
@@ -265,6 +271,8 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
         piece.holes.set(Hole::NotTaken, address(piece.notTakenTo));
       if (piece.targetTo != kNone)
         piece.holes.set(Hole::Target, address(piece.targetTo));
+      if (piece.exitRequestTo != kNone)
+        piece.holes.set(Hole::ExitRequest, address(piece.exitRequestTo));
       std::memcpy(write + piece.offset, piece.code->bytes, piece.size);
       if (!patchStencil(write + piece.offset, address(static_cast<int>(i)), *piece.code, piece.size,
                         piece.holes, linkage))

@@ -11,6 +11,7 @@
 //     jal   Jal, Jump[Counted] -> ExitStub
 //     jalr  Jalr, Indirect[Counted] (jump-cache probe, else return exit)
 //     other (cut block, ecall, fence.i...) Jump[Counted] -> ExitStub
+//   ExitRequestStub                     where BlockEntry goes on an exit request
 // A Jump's target is its ExitStub until the dispatcher chains it to the
 // successor block; chaining rewrites the Jump's rel32 field.
 #pragma once

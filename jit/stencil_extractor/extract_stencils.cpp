@@ -49,7 +49,7 @@ const char *const kHoleNames[] = {
 #undef TIERCEL_HOLE_NAME
 };
 
-const char *const kSpecialNames[] = {"BlockEntry", "Jump",
+const char *const kSpecialNames[] = {"BlockEntry", "ExitRequestStub", "Jump",
                                      "JumpCounted", "ExitStub", "Indirect",
                                      "IndirectCounted", "CallSemantics"};
 static_assert(sizeof(kSpecialNames) / sizeof(kSpecialNames[0]) == kSpecialStencilCount);

@@ -95,6 +95,7 @@ enum class HoleKind : uint8_t { Register, Small, Wide, Code, Data };
   X(Taken, Code)           /* a branch's taken successor */                                        \
   X(NotTaken, Code)        /* a branch's fall-through successor */                                 \
   X(Target, Code)          /* a direct exit's successor (chained block or exit stub) */            \
+  X(ExitRequest, Code)     /* the block's ExitRequestStub */                                       \
   X(EdgeCounter, Data)     /* a direct exit's counter */                                           \
   X(TakenCounter, Data)    /* a branch's taken-edge counter */                                     \
   X(NotTakenCounter, Data) /* a branch's fall-through counter */                                   \
@@ -130,6 +131,7 @@ inline constexpr unsigned kStencilVariantCount = 6;
 // stencil_special_<Name> in the stencil source.
 enum class SpecialStencil : uint8_t {
   BlockEntry,        // exit-request check, instret += count
+  ExitRequestStub,   // cpu.pc = Pc; return ExitCode::ExitRequest
   Jump,              // a direct exit: jump to Target (a block or an ExitStub)
   JumpCounted,       // the same, bumping EdgeCounter
   ExitStub,          // cpu.pc = Pc; return ExitRecord (an unchained exit)
@@ -137,7 +139,7 @@ enum class SpecialStencil : uint8_t {
   IndirectCounted,   // the same, recording the target in JalrProfile
   CallSemantics,     // run Instruction through the full environment's semantics
 };
-inline constexpr unsigned kSpecialStencilCount = 7;
+inline constexpr unsigned kSpecialStencilCount = 8;
 
 // The helper CallSemantics calls (C calling convention). Returns an
 // ExecStatus; the runtime defines it for the environment it runs.

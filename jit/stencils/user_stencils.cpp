@@ -52,6 +52,7 @@ TIERCEL_STENCIL_CODE_HOLE(Continue)
 TIERCEL_STENCIL_CODE_HOLE(Taken)
 TIERCEL_STENCIL_CODE_HOLE(NotTaken)
 TIERCEL_STENCIL_CODE_HOLE(Target)
+TIERCEL_STENCIL_CODE_HOLE(ExitRequest)
 
 namespace {
 
@@ -198,11 +199,12 @@ TIERCEL_STENCIL_CC uint64_t stencil(CpuState *cpu, uint8_t *base) {
 
 namespace {
 
+// The exit request leaves through a tail call to the block's
+// ExitRequestStub, so the entry ends in the jump to the next stencil, which
+// the translator drops: no taken jump on the hot path.
 TIERCEL_STENCIL_INLINE TIERCEL_STENCIL_CC uint64_t blockEntry(CpuState *cpu, uint8_t *base) {
-  if (cpu->exitRequest.load(std::memory_order_relaxed) != 0) [[unlikely]] {
-    cpu->pc = holeValue(tiercel_hole_Pc);
-    return static_cast<uint64_t>(ExitCode::ExitRequest);
-  }
+  if (cpu->exitRequest.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    [[clang::musttail]] return tiercel_hole_ExitRequest(cpu, base);
   cpu->instret += holeValue(tiercel_hole_Count);
   [[clang::musttail]] return tiercel_hole_Continue(cpu, base);
 }
@@ -232,6 +234,10 @@ extern "C" {
 
 TIERCEL_STENCIL_CC uint64_t stencil_special_BlockEntry(CpuState *cpu, uint8_t *base) {
   [[clang::musttail]] return blockEntry(cpu, base);
+}
+TIERCEL_STENCIL_CC uint64_t stencil_special_ExitRequestStub(CpuState *cpu, uint8_t *) {
+  cpu->pc = holeValue(tiercel_hole_Pc);
+  return static_cast<uint64_t>(ExitCode::ExitRequest);
 }
 TIERCEL_STENCIL_CC uint64_t stencil_special_Jump(CpuState *cpu, uint8_t *base) {
   [[clang::musttail]] return tiercel_hole_Target(cpu, base);

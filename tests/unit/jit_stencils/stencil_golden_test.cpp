@@ -18,7 +18,7 @@ namespace tiercel::jit {
 namespace {
 
 const char *const kVariantNames[] = {"plain", "rd!=0", "rd=0", "rne", "dyn", "counted"};
-const char *const kSpecialNames[] = {"BlockEntry", "Jump", "JumpCounted",
+const char *const kSpecialNames[] = {"BlockEntry", "ExitRequestStub", "Jump", "JumpCounted",
                                      "ExitStub",   "Indirect",          "IndirectCounted",
                                      "CallSemantics"};
 

@@ -165,13 +165,24 @@ HoleValues instruction(uint64_t pc, unsigned rd, unsigned rs1, unsigned rs2, int
 
 void clear(CpuState &cpu) { std::memset(static_cast<void *>(&cpu), 0, sizeof(cpu)); }
 
-TEST(StencilExecution, StraightLineBlockRunsTheSemantics) {
-  Assembler assembler;
+// The block entry, preceded by the stub it leaves through on an exit
+// request. Returns the entry's address.
+uint64_t appendBlockEntry(Assembler &assembler, uint64_t pc, uint32_t count) {
+  HoleValues stub;
+  stub.set(Hole::Pc, pc);
+  uint64_t stubAddress = assembler.here();
+  assembler.append(specialStencil(SpecialStencil::ExitRequestStub), stub);
   uint64_t entry = assembler.here();
   HoleValues header;
-  header.set(Hole::Pc, 0x1000);
-  header.set(Hole::Count, 4);
+  header.set(Hole::Count, count);
+  header.set(Hole::ExitRequest, stubAddress);
   assembler.append(specialStencil(SpecialStencil::BlockEntry), header);
+  return entry;
+}
+
+TEST(StencilExecution, StraightLineBlockRunsTheSemantics) {
+  Assembler assembler;
+  uint64_t entry = appendBlockEntry(assembler, 0x1000, 4);
   // addi x5, x0, -42 ; add x6, x5, x5 ; lui x7, 0x80000 ; (helper) ; exit to 0x2000
   assembler.append(*instructionStencil(Opcode::Addi, StencilVariant::RdNonZero),
                    instruction(0x1000, 5, 0, 0, -42));
@@ -241,11 +252,7 @@ TEST(StencilExecution, BranchPicksItsSuccessor) {
 
 TEST(StencilExecution, LoadsUseTheMemoryBaseAndTrapPrecisely) {
   Assembler assembler;
-  uint64_t entry = assembler.here();
-  HoleValues header;
-  header.set(Hole::Pc, 0x4000);
-  header.set(Hole::Count, 2);
-  assembler.append(specialStencil(SpecialStencil::BlockEntry), header);
+  uint64_t entry = appendBlockEntry(assembler, 0x4000, 2);
   HoleValues load = instruction(0x4000, 12, 10, 0, -8);
   load.set(Hole::Unretired, 2);
   assembler.append(*instructionStencil(Opcode::Ld, StencilVariant::RdNonZero), load);
