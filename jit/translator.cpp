@@ -158,7 +158,8 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
       Piece &piece = pieces.emplace_back();
       piece.instruction = static_cast<int>(i);
       setOperandHoles(piece.holes, insn, count - i);
-      StencilVariant variant = stencilVariantFor(insn.opcode, insn.rd, insn.rm, options.counters);
+      StencilVariant variant = stencilVariantFor(insn.opcode, insn.rd, insn.rs1, insn.rm,
+                                                 options.counters);
       const StencilCode *code = viaHelper[i] ? nullptr : instructionStencil(insn.opcode, variant);
       if (code == nullptr) {
         auto copy = std::make_unique<DecodedInstruction>(insn);

@@ -124,8 +124,9 @@ enum class StencilVariant : uint8_t {
   RmNearest, // static rm = RNE: the FP fast path with no mode check
   RmDynamic, // rm = DYN: the mode comes from frm at run time
   Counted,   // a branch that also bumps its edge counters
+  Rs1Zero,   // rs1 = x0 and rd != x0 (li, neg, snez...): x0 folds to 0
 };
-inline constexpr unsigned kStencilVariantCount = 6;
+inline constexpr unsigned kStencilVariantCount = 7;
 
 // Stencils that belong to no instruction, defined as extern "C"
 // stencil_special_<Name> in the stencil source.
@@ -190,6 +191,10 @@ constexpr bool hasRoundingMode(Format format) {
          format == Format::FToX || format == Format::XToF;
 }
 
+// Register-immediate and register-register computations with rs1 = x0 are
+// common (li, neg, snez); their x0 read folds away in a specialised stencil.
+constexpr bool hasRs1ZeroVariant(Format format) { return format == Format::I || format == Format::R; }
+
 // lui and auipc carry 32 significant immediate bits: a wide hole.
 constexpr bool hasWideImmediate(Opcode op) { return op == Opcode::Lui || op == Opcode::Auipc; }
 
@@ -203,7 +208,8 @@ constexpr bool hasStencil(Opcode op, StencilVariant variant) {
   }
   Format format = specOf(op).format;
   if (writesIntegerRd(format))
-    return variant == StencilVariant::RdNonZero || variant == StencilVariant::RdZero;
+    return variant == StencilVariant::RdNonZero || variant == StencilVariant::RdZero ||
+           (variant == StencilVariant::Rs1Zero && hasRs1ZeroVariant(format));
   if (hasRoundingMode(format))
     return variant == StencilVariant::Plain || variant == StencilVariant::RmNearest ||
            variant == StencilVariant::RmDynamic;
@@ -212,12 +218,17 @@ constexpr bool hasStencil(Opcode op, StencilVariant variant) {
 
 // The variant the translator uses for an instruction (counted: profiling
 // counters are on).
-constexpr StencilVariant stencilVariantFor(Opcode op, unsigned rd, unsigned rm, bool counted) {
+constexpr StencilVariant stencilVariantFor(Opcode op, unsigned rd, unsigned rs1, unsigned rm,
+                                           bool counted) {
   if (stencilStrategyFor(op) == StencilStrategy::Branch)
     return counted ? StencilVariant::Counted : StencilVariant::Plain;
   Format format = specOf(op).format;
-  if (writesIntegerRd(format))
-    return rd == 0 ? StencilVariant::RdZero : StencilVariant::RdNonZero;
+  if (writesIntegerRd(format)) {
+    if (rd == 0)
+      return StencilVariant::RdZero;
+    return rs1 == 0 && hasRs1ZeroVariant(format) ? StencilVariant::Rs1Zero
+                                                 : StencilVariant::RdNonZero;
+  }
   if (hasRoundingMode(format)) {
     if (rm == kRoundNearestEven)
       return StencilVariant::RmNearest;

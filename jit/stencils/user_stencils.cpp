@@ -97,7 +97,12 @@ template <Opcode Op, StencilVariant Variant> TIERCEL_STENCIL_INLINE StencilOpera
     if constexpr (Variant == StencilVariant::RdNonZero)
       __builtin_assume(insn.rd != 0);
   }
-  insn.rs1 = registerHole(tiercel_hole_Rs1);
+  if constexpr (Variant == StencilVariant::Rs1Zero) {
+    insn.rs1 = 0;
+    __builtin_assume(insn.rd != 0);
+  } else {
+    insn.rs1 = registerHole(tiercel_hole_Rs1);
+  }
   insn.rs2 = registerHole(tiercel_hole_Rs2);
   insn.rs3 = registerHole(tiercel_hole_Rs3);
   if constexpr (Variant == StencilVariant::RmNearest)

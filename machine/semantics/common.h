@@ -71,7 +71,14 @@ concept SemanticsEnv = requires(Env &env, uint64_t addr, uint64_t value, uint32_
   { env.executeSfenceVma(DecodedInstruction{}) } -> std::same_as<ExecStatus>;
 };
 
-TIERCEL_SEMANTICS uint64_t readX(const CpuState &cpu, uint64_t reg) { return cpu.x[reg]; }
+// x0 reads as zero. Where the register number is a compile-time constant
+// (a tier-1 stencil specialised for rs1 = x0) that is folded; elsewhere the
+// read is the array access (x[0] is kept zero).
+TIERCEL_SEMANTICS uint64_t readX(const CpuState &cpu, uint64_t reg) {
+  if (__builtin_constant_p(reg) && reg == 0)
+    return 0;
+  return cpu.x[reg];
+}
 
 // x0 is hard-wired to zero: writes to it are dropped.
 TIERCEL_SEMANTICS void writeX(CpuState &cpu, uint64_t reg, uint64_t value) {

@@ -17,7 +17,7 @@
 namespace tiercel::jit {
 namespace {
 
-const char *const kVariantNames[] = {"plain", "rd!=0", "rd=0", "rne", "dyn", "counted"};
+const char *const kVariantNames[] = {"plain", "rd!=0", "rd=0", "rne", "dyn", "counted", "rs1=0"};
 const char *const kSpecialNames[] = {"BlockEntry", "ExitRequestStub", "Jump", "JumpCounted",
                                      "ExitStub",   "Indirect",          "IndirectCounted",
                                      "CallSemantics"};
