@@ -37,8 +37,8 @@
 
 #include "machine/interpreter/cpu_log.h"
 #include "machine/interpreter/interpreter.h"
-#include "machine/isa/decoder.h"
 #include "machine/isa/disassembler.h"
+#include "machine/semantics/fetch.h"
 #include "machine/semantics/semantics.h"
 
 namespace tiercel {
@@ -361,11 +361,8 @@ typename Interpreter<Env>::Block *Interpreter<Env>::translate(uint64_t pc, uint6
     block->records.push_back({handler, insn});
   };
   for (;;) {
-    uint16_t low = 0, high = 0;
-    bool fetched = env_.fetchParcel(current, low);
-    if (fetched && instructionLength(low) == 4)
-      fetched = env_.fetchParcel(current + 2, high);
-    if (!fetched) {
+    DecodedInstruction insn;
+    if (!fetchInstruction(env_, current, insn)) {
       // The instruction at `current` cannot be fetched: the block runs up to
       // it and then raises the fault. Not cached: the page may be mapped later.
       DecodedInstruction fault;
@@ -376,14 +373,6 @@ typename Interpreter<Env>::Block *Interpreter<Env>::translate(uint64_t pc, uint6
       block->cacheable = false;
       break;
     }
-    DecodedInstruction insn = decode(static_cast<uint32_t>(high) << 16 | low, current);
-    // An Env may switch ISA extensions off (user mode's -cpu rv64,zbb=off):
-    // their instructions then decode as illegal.
-    if constexpr (requires(Env & e, const DecodedInstruction &i) {
-                    { e.instructionEnabled(i) } -> std::convertible_to<bool>;
-                  })
-      if (insn.opcode != Opcode::Illegal && !env_.instructionEnabled(insn))
-        insn.opcode = Opcode::Illegal;
     block->records.push_back({kHandlers[static_cast<size_t>(insn.opcode)], insn});
     ++block->instructionCount;
     current += insn.length;

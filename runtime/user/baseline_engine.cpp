@@ -8,7 +8,7 @@
 
 #include "jit/enter_generated_code.h"
 #include "machine/interpreter/cpu_log.h"
-#include "machine/isa/decoder.h"
+#include "machine/semantics/fetch.h"
 #include "machine/semantics/semantics.h"
 
 namespace tiercel::user {
@@ -228,23 +228,17 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
   if (!space_.watchCodeRange(pc, 1))
     unwatchedCode_ = true;
   while (instructions.size() < cap && current < pageEnd) {
-    uint16_t low = 0, high = 0;
-    bool fetched = env_.fetchParcel(current, low);
-    if (fetched && instructionLength(low) == 4) {
-      if (current + 2 == pageEnd && !space_.watchCodeRange(pageEnd, 2))
-        unwatchedCode_ = true;
-      fetched = env_.fetchParcel(current + 2, high);
-    }
-    if (!fetched) {
+    // An instruction that may continue on the next page: watch that too.
+    if (current + 2 == pageEnd && !space_.watchCodeRange(pageEnd, 2))
+      unwatchedCode_ = true;
+    DecodedInstruction insn;
+    if (!fetchInstruction(env_, current, insn)) {
       if (instructions.empty()) {
         cpu.pc = pc; // the env recorded cause and tval
         return nullptr;
       }
       break; // the block ends before it; the next lookup faults
     }
-    DecodedInstruction insn = decode(static_cast<uint32_t>(high) << 16 | low, current);
-    if (insn.opcode != Opcode::Illegal && !env_.instructionEnabled(insn))
-      insn.opcode = Opcode::Illegal;
     instructions.push_back(insn);
     current += insn.length;
     if (endsBlock(insn.opcode)) {

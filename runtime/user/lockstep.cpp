@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "machine/interpreter/cpu_log.h"
-#include "machine/isa/decoder.h"
+#include "machine/semantics/fetch.h"
 #include "machine/isa/disassembler.h"
 #include "machine/semantics/semantics.h"
 
@@ -20,7 +20,6 @@ struct LockstepChecker::ReferenceEnv {
   std::vector<StoreRecord> &stores;
 
   UserMemory memory() { return UserMemory{cpu, cpu.memoryBase}; }
-  bool fetchParcel(uint64_t addr, uint16_t &out) { return real.fetchParcel(addr, out); }
   template <class T> bool load(uint64_t addr, T &out) { return memory().load(addr, out); }
   template <class T> bool store(uint64_t addr, T value) {
     if (addr < kUserAddressLimit)
@@ -68,18 +67,12 @@ bool LockstepChecker::prepare() {
   std::memcpy(static_cast<void *>(&shadow), static_cast<const void *>(&cpu), sizeof(CpuState));
   pc_ = cpu.pc;
   stores_.clear();
-  uint16_t low = 0, high = 0;
   uint64_t savedCause = cpu.trapCause, savedValue = cpu.trapValue;
-  bool fetched = env_.fetchParcel(pc_, low);
-  if (fetched && instructionLength(low) == 4)
-    fetched = env_.fetchParcel(pc_ + 2, high);
-  cpu.trapCause = savedCause;
+  bool fetched = fetchInstruction(env_, pc_, insn_);
+  cpu.trapCause = savedCause; // a failed fetch is tier 1's to report
   cpu.trapValue = savedValue;
   if (!fetched)
     return false;
-  insn_ = decode(static_cast<uint32_t>(high) << 16 | low, pc_);
-  if (insn_.opcode != Opcode::Illegal && !env_.instructionEnabled(insn_))
-    insn_.opcode = Opcode::Illegal;
   skipRd_ = hasFlag(insn_.opcode, kCsr) && (insn_.imm & 0xfff) == kCsrTime;
 
   ReferenceEnv reference{shadow, env_, stores_};
