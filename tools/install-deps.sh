@@ -13,6 +13,7 @@ packages=(
   gcc-riscv64-unknown-elf
   qemu-user
   python3
+  chromium
 )
 
 missing=()
