@@ -20,3 +20,9 @@ add_library(tiercel_perf_map STATIC ${CMAKE_CURRENT_LIST_DIR}/../runtime/perf_ma
 target_link_libraries(tiercel_perf_map
   PUBLIC tiercel_llvm
   PRIVATE tiercel_warnings)
+
+# perf's jitdump format (-jitdump): code, names and guest pcs as line info.
+add_library(tiercel_jitdump STATIC ${CMAKE_CURRENT_LIST_DIR}/../runtime/jitdump.cpp)
+target_link_libraries(tiercel_jitdump
+  PUBLIC tiercel_llvm
+  PRIVATE tiercel_warnings)
