@@ -53,7 +53,8 @@ def tiersFromHelp(binary):
     A tier described as running another one ("tiered (baseline until ...)")
     is left out: it would time the same code twice. Each tier-1 tier is also
     timed with --no-counters ("baseline+nocounters") to show the cost of its
-    profiling counters. Falls back to interp, which every build has."""
+    profiling counters, and with -profile and a 1 s snapshot interval
+    ("baseline+profile") to show the cost of counters plus dumping. Falls back to interp, which every build has."""
     try:
         text = subprocess.run([binary, "--help"], capture_output=True, text=True,
                               timeout=30).stdout
@@ -70,6 +71,7 @@ def tiersFromHelp(binary):
             tiers.append(name)
             if name == "baseline":
                 tiers.append("baseline+nocounters")
+                tiers.append("baseline+profile")
         if tiers:
             return tiers
     return ["interp"]
@@ -152,6 +154,8 @@ def main():
             return [qemu, guest] + args
         tierName, _, variant = tier.partition("+")
         extra = ["--no-counters"] if variant == "nocounters" else []
+        if variant == "profile":
+            extra = ["-profile", os.path.join(workdir, name + ".prof"), "-profile-interval", "1"]
         if tierName == "baseline" and not variant:
             extra.append("-summary")  # its translation statistics, on stderr
         return [tiercel, "--tier=" + tierName] + extra + [guest] + args
@@ -274,6 +278,23 @@ def main():
         results["translation_ns_per_insn"] = statistics.median(perProgram)
         print("tier-1 translation: %.1f ns per guest instruction (median over programs of the "
               "median over each program's blocks)" % results["translation_ns_per_insn"])
+
+    # Profiling cost, same run: counters alone, and counters + -profile dumps.
+    def pairRatio(numerator, denominator):
+        values = []
+        for n, _ in programs:
+            med = results["programs"][n]["median"]
+            a, b = med.get("tier:" + numerator), med.get("tier:" + denominator)
+            if a and b:
+                values.append(a / b)
+        return geomean(values) if values else None
+    for numerator, what in (("baseline", "counters"),
+                            ("baseline+profile", "counters + -profile with 1 s snapshots")):
+        r = pairRatio(numerator, "baseline+nocounters")
+        if r:
+            results.setdefault("profiling_cost", {})[numerator] = r
+            print("profiling cost, %s: %+.1f%% (geomean of %s / baseline+nocounters)"
+                  % (what, (r - 1) * 100, numerator))
 
     jsonPath = opts.json or os.path.join(build, "bench", "results.json")
     os.makedirs(os.path.dirname(jsonPath), exist_ok=True)

@@ -66,6 +66,7 @@ struct Block {
   std::vector<ExitRecord *> incoming; // chained exits that jump here
   std::vector<std::unique_ptr<DecodedInstruction>> helperInstructions; // CallSemantics operands
   bool valid = true;
+  uint32_t profileIndex = 0; // its record in the run's profile (-profile)
 
   // Times the block ran to one of its exits (early exits by a trap or an
   // exit request are not counted).

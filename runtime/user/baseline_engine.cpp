@@ -79,6 +79,12 @@ BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions 
       return perfMap.takeError();
     engine->perfMap_ = std::move(*perfMap);
   }
+  if (options.jitDump) {
+    auto jitDump = JitDump::open();
+    if (!jitDump)
+      return jitDump.takeError();
+    engine->jitDump_ = std::move(*jitDump);
+  }
   return engine;
 }
 
@@ -268,10 +274,23 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
   if (options_.log != nullptr && (options_.logInAsm || options_.logOutAsm))
     logBlock(*block, instructions);
   jit::Block *result = block.get();
-  if (perfMap_ != nullptr) {
+  if (options_.profile != nullptr)
+    result->profileIndex = options_.profile->noteTranslation(
+        profiles::TierId::Baseline, pc, current, cpu.memoryBase + pc,
+        static_cast<uint32_t>(instructions.size()), options_.profile->sinceStart(start), elapsed);
+  if (perfMap_ != nullptr || jitDump_ != nullptr) {
     char name[48];
     std::snprintf(name, sizeof name, "guest:0x%" PRIx64, pc);
-    perfMap_->add(result->code, result->codeSize, name);
+    if (perfMap_ != nullptr)
+      perfMap_->add(result->code, result->codeSize, name);
+    if (jitDump_ != nullptr) {
+      std::vector<JitDump::LineEntry> lines;
+      lines.reserve(result->instructions.size() + 1);
+      lines.push_back({result->code, pc}); // the block entry counts as its first instruction
+      for (const jit::Block::InstructionPlace &place : result->instructions)
+        lines.push_back({result->code + place.hostOffset, place.guestPc});
+      jitDump_->addCode(result->code, result->codeSize, name, lines, options_.guestPath);
+    }
   }
   byCode_[reinterpret_cast<uintptr_t>(result->code)] = result;
   blocks_[pc] = std::move(block);
@@ -320,28 +339,83 @@ void BaselineEngine::invalidateRange(uint64_t start, uint64_t length) {
   if (length == 0)
     return;
   uint64_t end = start + length < start ? ~uint64_t{0} : start + length;
+  uint64_t dropped = 0;
   for (auto it = blocks_.begin(); it != blocks_.end();) {
     jit::Block *block = it->second.get();
     if (block->pc < end && start < block->endPc) {
       retire(*block);
       retired_.push_back(std::move(it->second));
       it = blocks_.erase(it);
+      ++dropped;
     } else {
       ++it;
     }
   }
+  if (options_.profile != nullptr && dropped != 0)
+    options_.profile->noteInvalidation(start, length, dropped);
 }
 
 void BaselineEngine::invalidateAll() {
+  uint64_t dropped = blocks_.size();
   for (auto &entry : blocks_) {
     retire(*entry.second);
     retired_.push_back(std::move(entry.second));
   }
   blocks_.clear();
+  if (options_.profile != nullptr && dropped != 0)
+    options_.profile->noteInvalidation(0, ~uint64_t{0}, dropped);
+}
+
+// A block's counters and host code into its profile record. The code cache
+// is about to forget them (flush), or `record` is a snapshot's copy.
+void BaselineEngine::addCountsToProfile(const jit::Block &block,
+                                        profiles::BlockProfile &record) const {
+  record.executions += block.executions();
+  for (unsigned i = 0; i < block.exitCount; ++i) {
+    const jit::ExitRecord &exit = block.exits[i];
+    if (exit.kind == jit::ExitRecord::Kind::Indirect) {
+      if (exit.profile == nullptr)
+        continue;
+      for (unsigned slot = 0; slot < jit::kJalrProfileSlots; ++slot)
+        if (exit.profile->target[slot] != 1 && exit.profile->count[slot] != 0)
+          addIndirectCount(record, exit.profile->target[slot], exit.profile->count[slot]);
+      record.indirectOther += exit.profile->other;
+      continue;
+    }
+    if (block.counters == nullptr)
+      continue;
+    profiles::EdgeKind kind = block.exitCount == 2 ? (i == 0 ? profiles::EdgeKind::Taken
+                                                             : profiles::EdgeKind::FallThrough)
+                              : exit.targetPc == block.endPc ? profiles::EdgeKind::FallThrough
+                                                             : profiles::EdgeKind::Jump;
+    addEdgeCount(record, kind, exit.targetPc, block.counters[i]);
+  }
+  record.hostAddress = reinterpret_cast<uint64_t>(block.code);
+  record.hostCode.assign(block.code, block.code + block.codeSize);
+  record.hostOffsets.clear();
+  for (const jit::Block::InstructionPlace &place : block.instructions)
+    record.hostOffsets.push_back(place.hostOffset);
+}
+
+std::vector<profiles::BlockProfile> BaselineEngine::profileBlocks() const {
+  std::vector<profiles::BlockProfile> records = options_.profile->records();
+  // Retired first: a live block's host code is the newer one.
+  for (const auto &block : retired_)
+    addCountsToProfile(*block, records[block->profileIndex]);
+  for (const auto &[pc, block] : blocks_)
+    addCountsToProfile(*block, records[block->profileIndex]);
+  return records;
 }
 
 // Only from the dispatcher: no generated code is on the stack.
 void BaselineEngine::flushCache() {
+  if (options_.profile != nullptr) {
+    for (const auto &block : retired_)
+      addCountsToProfile(*block, options_.profile->record(block->profileIndex));
+    for (const auto &[pc, block] : blocks_)
+      addCountsToProfile(*block, options_.profile->record(block->profileIndex));
+    options_.profile->noteFlush();
+  }
   blocks_.clear();
   retired_.clear();
   byCode_.clear();

@@ -28,7 +28,9 @@
 
 #include "jit/host_disassembler.h"
 #include "jit/translator.h"
+#include "runtime/jitdump.h"
 #include "runtime/perf_map.h"
+#include "runtime/profile_recorder.h"
 #include "runtime/user/lockstep.h"
 #include "machine/interpreter/interpreter.h"
 #include "runtime/user/user_env.h"
@@ -41,7 +43,10 @@ struct BaselineOptions {
   bool chaining = true;                      // -d nochain turns it off
   bool oneInsnPerBlock = false;
   bool perfMap = false; // -perfmap: name each block in /tmp/perf-PID.map
+  bool jitDump = false;  // -jitdump: perf's jitdump with guest pcs as line numbers
+  std::string guestPath; // the jitdump's "source file" name
   bool lockstep = false; // --lockstep: check each instruction against the reference
+  ProfileRecorder *profile = nullptr; // -profile: note translations and counts here
   FILE *log = nullptr;
   bool logInAsm = false, logOutAsm = false, logExec = false, logCpu = false;
   DisassemblyOptions disassembly;
@@ -70,6 +75,9 @@ public:
   // One line for --summary.
   std::string summary() const;
   const jit::CodeCache &codeCache() const { return *cache_; }
+  // The profile's block records with the counts of the blocks in the code
+  // cache added (options.profile must be set).
+  std::vector<profiles::BlockProfile> profileBlocks() const;
 
 private:
   BaselineEngine(UserEnv &env, AddressSpace &space, const BaselineOptions &options)
@@ -80,6 +88,7 @@ private:
   void handleExit(jit::ExitRecord &exit, jit::Block *next);
   void retire(jit::Block &block);
   void flushCache();
+  void addCountsToProfile(const jit::Block &block, profiles::BlockProfile &record) const;
   void logBlock(const jit::Block &block, const std::vector<DecodedInstruction> &instructions);
 
   UserEnv &env_;
@@ -89,6 +98,7 @@ private:
   std::unique_ptr<jit::Translator> translator_;
   std::unique_ptr<jit::HostDisassembler> disassembler_; // -d out_asm
   std::unique_ptr<PerfMap> perfMap_;                    // -perfmap
+  std::unique_ptr<JitDump> jitDump_;                    // -jitdump
   std::unique_ptr<LockstepChecker> lockstep_;           // --lockstep
   std::unordered_map<uint64_t, std::unique_ptr<jit::Block>> blocks_; // by pc (user mode: flags 0)
   std::map<uintptr_t, jit::Block *> byCode_;                         // live and retired, by entry

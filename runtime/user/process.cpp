@@ -68,7 +68,16 @@ void Process::runBeforeExit() {
   }
 }
 
+void Process::prependBeforeExit(std::function<void()> hook) {
+  beforeExit_ = [hook = std::move(hook), previous = std::move(beforeExit_)] {
+    hook();
+    if (previous)
+      previous();
+  };
+}
+
 void Process::terminateBySignal(int signal) {
+  terminatingSignal_ = signal;
   runBeforeExit();
   tiercel::user::terminateBySignal(signal);
 }
@@ -110,6 +119,8 @@ llvm::Expected<std::unique_ptr<Process>> Process::create(const UserOptions &opti
   if (!programImage)
     return programImage.takeError();
   uint64_t entry = programImage->entry;
+  process->images_.push_back({program.path, programImage->loadBias, programImage->start,
+                              programImage->end});
   uint64_t interpreterBias = 0;
   if (!programImage->interpreter.empty()) {
     std::string interpreterPath = process->sysrootPath(programImage->interpreter);
@@ -127,6 +138,8 @@ llvm::Expected<std::unique_ptr<Process>> Process::create(const UserOptions &opti
       return errorFor(interpreterPath, "a dynamic loader must not have an interpreter itself");
     entry = interpreterImage->entry;
     interpreterBias = interpreterImage->loadBias;
+    process->images_.push_back({interpreterPath, interpreterImage->loadBias,
+                                interpreterImage->start, interpreterImage->end});
   }
   space.setBrkStart(pageAlignUp(programImage->end));
 

@@ -77,10 +77,24 @@ public:
   }
   bool exitRequested() const { return exitRequested_; }
   int exitStatus() const { return exitStatus_; }
+  // The signal ending the guest, once terminateBySignal runs; else 0.
+  int terminatingSignal() const { return terminatingSignal_; }
+
+  // The ELF images loaded at start (the program, then its dynamic loader),
+  // for profiles: host path and where they landed.
+  struct Image {
+    std::string path;
+    uint64_t loadBias = 0;
+    uint64_t start = 0, end = 0;
+  };
+  const std::vector<Image> &images() const { return images_; }
 
   // Runs just before the host process ends, whether by exit or by a signal
   // (flushes logs, prints the --summary line).
   void setBeforeExit(std::function<void()> hook) { beforeExit_ = std::move(hook); }
+  // Runs `hook` before the one already set (the run loop's profile dump
+  // comes before main's summary line).
+  void prependBeforeExit(std::function<void()> hook);
   void runBeforeExit();
 
   // Ends the host process as a guest killed by `signal` would end.
@@ -108,6 +122,8 @@ private:
   uint64_t initialSp_ = 0;
   bool exitRequested_ = false;
   int exitStatus_ = 0;
+  int terminatingSignal_ = 0;
+  std::vector<Image> images_;
   std::function<void()> beforeExit_;
 };
 

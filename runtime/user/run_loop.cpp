@@ -9,9 +9,13 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 #include "machine/interpreter/interpreter_impl.h"
 #include "runtime/user/address_space.h"
+#include "runtime/profile_recorder.h"
+#include "runtime/profile_session.h"
+#include "runtime/user/guest_images.h"
 #include "runtime/user/host_signals.h"
 #include "runtime/user/process.h"
 #include "runtime/user/process_syscalls.h"
@@ -145,14 +149,53 @@ struct Engine {
   std::function<void(uint64_t hostPc)> recoverAfterHostFault;
 };
 
+// The run's profile as it stands: run-wide figures, the guest images and,
+// under tier 1, the blocks with their counts.
+profiles::RunProfile collectProfile(Process &process, const RunProfileOptions &options,
+                                    const ProfileRecorder &recorder, const BaselineEngine *baseline,
+                                    const std::vector<profiles::GuestImage> &images) {
+  profiles::RunProfile profile;
+  profile.tiercelVersion = options.tiercelVersion;
+  profile.commandLine = options.commandLine;
+  profile.images = images;
+  profile.startUnixNs = recorder.startUnixNs();
+  profile.durationNs = recorder.elapsedNs();
+  profile.guestInstructions = process.cpu().instret;
+  profile.events = recorder.events();
+  profile.eventsDropped = recorder.eventsDropped();
+  profile.invalidations = recorder.invalidations();
+  if (baseline == nullptr) {
+    profile.instructionsPerTier[static_cast<unsigned>(profiles::TierId::Interpreter)] =
+        profile.guestInstructions;
+    return profile;
+  }
+  profile.blocks = baseline->profileBlocks();
+  sortForProfile(profile.blocks);
+  uint64_t estimated = 0;
+  for (const profiles::BlockProfile &block : profile.blocks)
+    estimated += block.estimatedInstructions();
+  profile.instructionsPerTier[static_cast<unsigned>(profiles::TierId::Baseline)] = estimated;
+  profile.translationNs = baseline->translationNanoseconds();
+  profile.cacheFlushes = baseline->cacheFlushes();
+  profile.blocksTranslated = baseline->blocksTranslated();
+  profile.hostCodeBytes = baseline->codeCache().codeUsed();
+  return profile;
+}
+
 int runProcess(Process &process, const RunOptions &options) {
   CpuState &cpu = process.cpu();
   UserEnv env(cpu, process.addressSpace(), process.options().extensions);
   Engine engine;
   std::unique_ptr<UserInterpreter> interpreter;
   std::unique_ptr<BaselineEngine> baseline;
+  std::unique_ptr<ProfileRecorder> recorder;
+  BaselineOptions baselineOptions = options.baseline;
+  if (!options.profile.path.empty()) {
+    recorder = std::make_unique<ProfileRecorder>();
+    baselineOptions.profile = recorder.get();
+  }
   if (options.tier == Tier::Baseline) {
-    auto created = BaselineEngine::create(env, process.addressSpace(), options.baseline);
+    auto created = BaselineEngine::create(env, process.addressSpace(), baselineOptions);
     if (!created) {
       std::fprintf(stderr, "tiercel-riscv64: cannot start tier 1: %s\n",
                    llvm::toString(created.takeError()).c_str());
@@ -173,13 +216,48 @@ int runProcess(Process &process, const RunOptions &options) {
               [tier] { tier->invalidateAll(); },
               [tier](uint64_t) { tier->recoverAfterHostFault(); }};
   }
+  std::unique_ptr<ProfileSession> profileSession;
   process.invalidateCode = [&](uint64_t start, uint64_t length) {
+    // Inside a syscall (munmap, mprotect): the profile timer may be reading
+    // the translations.
+    std::unique_lock<std::recursive_mutex> guestLock;
+    if (profileSession != nullptr)
+      guestLock = std::unique_lock(profileSession->guestLock());
     env.resetFetchCache();
     if (length >= AddressSpace::kGuestSize)
       engine.invalidateAll();
     else
       engine.invalidateRange(start, length);
   };
+  std::vector<profiles::GuestImage> images;
+  // Held while the guest runs, let go of in syscalls (profile_session.h).
+  std::unique_lock<std::recursive_mutex> guestLock;
+  if (recorder != nullptr) {
+    for (const Process::Image &image : process.images())
+      images.push_back(describeGuestImage(image.path, image.loadBias, image.start, image.end));
+    auto collect = [&process, &options, &recorder, &baseline, &images] {
+      return collectProfile(process, options.profile, *recorder, baseline.get(), images);
+    };
+    auto session = ProfileSession::start({options.profile.path, options.profile.intervalSeconds},
+                                         cpu.exitRequest, collect);
+    if (!session) {
+      std::fprintf(stderr, "tiercel-riscv64: -profile: %s\n",
+                   llvm::toString(session.takeError()).c_str());
+      return 1;
+    }
+    profileSession = std::move(*session);
+    guestLock = std::unique_lock(profileSession->guestLock());
+    // At exit, whether by exit_group or by a signal (a guest crash, SIGINT,
+    // SIGTERM), before the --summary line.
+    process.prependBeforeExit([&process, &profileSession, collect] {
+      std::unique_lock lock(profileSession->guestLock());
+      profiles::RunProfile profile = collect();
+      profile.complete = true;
+      profile.exitStatus = process.exitStatus();
+      profile.exitSignal = process.terminatingSignal();
+      profileSession->writeFinal(profile);
+    });
+  }
   installHostSignalHandlers(process.addressSpace(), cpu.exitRequest);
   sigset_t runMask;
   sigprocmask(SIG_SETMASK, nullptr, &runMask);
@@ -201,11 +279,17 @@ int runProcess(Process &process, const RunOptions &options) {
     jump.armed = 0;
     if (reason == StopReason::ExitRequest) {
       cpu.exitRequest.store(0);
+      if (profileSession != nullptr)
+        profileSession->pollSnapshot();
       deliverSignals(process, cpu);
       continue;
     }
     if (cpu.trapCause == static_cast<uint64_t>(TrapCause::EcallFromU)) {
+      if (guestLock.owns_lock())
+        guestLock.unlock();
       handleSyscall(process, cpu);
+      if (guestLock.mutex() != nullptr)
+        guestLock.lock();
     } else {
       TrapSignal trap = signalForTrap(process, cpu.trapCause, cpu.pc, cpu.trapValue);
       forceSignal(process, faultSiginfo(trap.signal, trap.code, trap.address));

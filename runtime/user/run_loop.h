@@ -6,16 +6,28 @@
 #include "machine/interpreter/interpreter.h"
 #include "runtime/user/baseline_engine.h"
 
+#include <string>
+#include <vector>
+
 namespace tiercel::user {
 
 class Process;
 
 enum class Tier : uint8_t { Interpreter, Baseline };
 
+// -profile FILE, -profile-interval SECONDS.
+struct RunProfileOptions {
+  std::string path; // empty: no profile
+  double intervalSeconds = 0;
+  std::vector<std::string> commandLine; // recorded in the profile
+  std::string tiercelVersion;
+};
+
 struct RunOptions {
   Tier tier = Tier::Interpreter;
   InterpreterOptions interpreter;
   BaselineOptions baseline;
+  RunProfileOptions profile;
 };
 
 // Runs `process` until it calls exit/exit_group and returns the guest's

@@ -105,6 +105,8 @@ int main(int argc, char **argv) {
   baseline.chaining = !line.noChain && !line.logExec && !line.logCpu;
   baseline.oneInsnPerBlock = line.oneInsnPerBlock;
   baseline.perfMap = line.perfMap;
+  baseline.jitDump = line.jitDump;
+  baseline.guestPath = line.program.path;
   baseline.lockstep = line.lockstep;
   if (line.lockstep && options.tier == user::Tier::Interpreter)
     return usageFailure("--lockstep checks tier 1 against the interpreter: use it with "
@@ -115,6 +117,14 @@ int main(int argc, char **argv) {
   baseline.logExec = line.logExec;
   baseline.logCpu = line.logCpu;
   baseline.disassembly = interp.disassembly;
+  if (!line.profilePath.empty() && !line.counters && options.tier == user::Tier::Baseline)
+    return usageFailure("-profile needs tier 1's counters: drop --no-counters");
+  if (line.profileIntervalSeconds > 0 && line.profilePath.empty())
+    return usageFailure("-profile-interval needs -profile FILE");
+  options.profile.path = line.profilePath;
+  options.profile.intervalSeconds = line.profileIntervalSeconds;
+  options.profile.commandLine = args;
+  options.profile.tiercelVersion = TIERCEL_VERSION;
   int status = user::runProcess(*running, options);
   std::fflush(nullptr);
   // The guest is done: skip destructors of the address space and caches.

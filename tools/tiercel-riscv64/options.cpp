@@ -34,6 +34,9 @@ enum class OptionId {
   PerfMap,
   Lockstep,
   Accel,
+  Profile,
+  ProfileInterval,
+  JitDump,
 };
 
 struct OptionSpec {
@@ -75,11 +78,19 @@ constexpr OptionSpec kOptions[] = {
      "tier-1 code cache size, k/M/G suffixes allowed, plain numbers in MiB as in qemu (default 256M)"},
     {OptionId::PerfMap, "perfmap", nullptr, nullptr,
      "tier 1: write /tmp/perf-PID.map so perf report names each block by its guest pc"},
+    {OptionId::JitDump, "jitdump", nullptr, nullptr,
+     "tier 1: write perf's jitdump (~/.debug/jit/.../jit-PID.dump, or under $JITDUMPDIR) with "
+     "each block's code and guest pcs as line numbers, for perf record -k mono + perf inject --jit"},
     {OptionId::Lockstep, "lockstep", nullptr, nullptr,
      "tier 1 checked against the reference semantics after every instruction; the first "
      "divergence is printed and ends the run (status 125)"},
     {OptionId::Accel, "accel", "tcg[,tb-size=N]", nullptr,
      "qemu's spelling of -tb-size: tcg is tier 1; tb-size in MiB"},
+    {OptionId::Profile, "profile", "file", "TIERCEL_PROFILE",
+     "write the run's profile here at exit (normal exit, guest crash, SIGINT/SIGTERM); "
+     "inspect it with tiercel-prof"},
+    {OptionId::ProfileInterval, "profile-interval", "seconds", nullptr,
+     "with -profile, also rewrite the profile every SECONDS while the guest runs (live view)"},
     {OptionId::NoCounters, "no-counters", nullptr, nullptr,
      "tier 1 without its block, edge and jalr-target counters (for measurement)"},
     {OptionId::Summary, "summary", nullptr, "TIERCEL_SUMMARY",
@@ -277,8 +288,21 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
     }
     break;
   }
+  case OptionId::Profile:
+    if (value.empty())
+      return usageError("-profile: empty file name");
+    line.profilePath = value.str();
+    break;
+  case OptionId::ProfileInterval: {
+    double seconds;
+    if (value.getAsDouble(seconds) || !(seconds >= 0.01 && seconds <= 86400))
+      return usageError("-profile-interval: '" + value + "' is not a number of seconds in 0.01..86400");
+    line.profileIntervalSeconds = seconds;
+    break;
+  }
   case OptionId::NoCounters: line.counters = false; break;
   case OptionId::PerfMap: line.perfMap = true; break;
+  case OptionId::JitDump: line.jitDump = true; break;
   case OptionId::Lockstep: line.lockstep = true; break;
   case OptionId::Summary: line.summary = true; break;
   case OptionId::DisassemblerStyle:

@@ -26,7 +26,10 @@ struct CommandLine {
   size_t codeCacheBytes = size_t{256} << 20; // -tb-size
   bool counters = true;                      // --no-counters clears it
   bool perfMap = false;                      // -perfmap
+  bool jitDump = false;                      // -jitdump
   bool lockstep = false;                     // --lockstep
+  std::string profilePath;                   // -profile
+  double profileIntervalSeconds = 0;         // -profile-interval
   std::string logFile;   // -D
   bool logInAsm = false; // -d in_asm
   bool logExec = false;  // -d exec
