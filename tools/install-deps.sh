@@ -14,6 +14,7 @@ packages=(
   qemu-user
   python3
   chromium
+  gdb-multiarch
 )
 
 missing=()

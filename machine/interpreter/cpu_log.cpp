@@ -6,7 +6,7 @@
 
 namespace tiercel {
 
-void logCpuState(FILE *log, const CpuState &cpu) {
+void logCpuState(FILE *log, const CpuState &cpu, bool withFloat) {
   static constexpr const char *kPrivilegeNames[] = {"U", "S", "?", "M"};
   std::fprintf(log, " pc       %016" PRIx64 "  priv %s  fflags %02x  frm %u  instret %" PRIu64 "\n",
                cpu.pc, kPrivilegeNames[static_cast<unsigned>(cpu.privilege) & 3], cpu.fflags,
@@ -14,6 +14,8 @@ void logCpuState(FILE *log, const CpuState &cpu) {
   for (unsigned reg = 0; reg < 32; ++reg)
     std::fprintf(log, " x%-2u/%-4s %016" PRIx64 "%s", reg, integerRegisterName(reg), cpu.x[reg],
                  reg % 4 == 3 ? "\n" : "");
+  if (!withFloat)
+    return;
   for (unsigned reg = 0; reg < 32; ++reg)
     std::fprintf(log, " f%-2u/%-4s %016" PRIx64 "%s", reg, floatRegisterName(reg), cpu.f[reg],
                  reg % 4 == 3 ? "\n" : "");

@@ -8,6 +8,7 @@
 namespace tiercel {
 
 // All integer and FP registers, pc, privilege, fflags/frm and instret.
-void logCpuState(FILE *log, const CpuState &cpu);
+// The FP registers only `withFloat` (-d fpu; the lockstep report always).
+void logCpuState(FILE *log, const CpuState &cpu, bool withFloat = true);
 
 } // namespace tiercel

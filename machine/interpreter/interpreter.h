@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "machine/interpreter/log_filter.h"
 #include "machine/isa/disassembler.h"
 #include "machine/semantics/common.h"
 
@@ -46,6 +47,8 @@ enum class StopReason : uint8_t {
                // cpu.pc = its address, cpu.trapCause/trapValue set
   ExitRequest, // cpu.exitRequest was non-zero at a block entry; cpu.pc is
                // the next instruction to run
+  Breakpoint,  // cpu.pc is a debugger breakpoint (setBreakpoints); nothing
+               // there ran yet
 };
 
 struct InterpreterOptions {
@@ -53,8 +56,10 @@ struct InterpreterOptions {
   bool logInAsm = false;        // -d in_asm: each block's guest code when decoded
   bool logExec = false;         // -d exec: each block's pc as it runs
   bool logCpu = false;          // -d cpu: register state at each block entry
+  bool logFpu = false;          // -d fpu: FP registers in the -d cpu dump
   bool oneInsnPerBlock = false; // -one-insn-per-tb
   DisassemblyOptions disassembly; // -M numeric: x-register names in in_asm
+  LogFilter logFilter;            // -dfilter: blocks the logs above cover
 };
 
 // Env satisfies SemanticsEnv (machine/semantics/common.h). Declared here,

@@ -95,6 +95,16 @@ public:
   // Drops every translation (fence.i).
   void invalidateAll();
 
+  // A debugger's breakpoints (nullptr: none). While set, run() returns
+  // StopReason::Breakpoint when it reaches one of these pcs, blocks end
+  // before them and do not chain (every block comes back to run()). The
+  // set must outlive its use; call again whenever it changes.
+  void setBreakpoints(const std::unordered_set<uint64_t> *breakpoints) {
+    breakpoints_ = breakpoints != nullptr && !breakpoints->empty() ? breakpoints : nullptr;
+    chainingEnabled_ = breakpoints_ == nullptr && !(options_.logExec || options_.logCpu);
+    invalidateAll();
+  }
+
   // Guest instructions retired through this interpreter.
   uint64_t instructionsExecuted() const { return env_.cpu.instret - instretAtStart_; }
 
@@ -283,6 +293,7 @@ private:
   InterpreterOptions options_;
   uint64_t instretAtStart_;
   bool chainingEnabled_ = true;
+  const std::unordered_set<uint64_t> *breakpoints_ = nullptr; // setBreakpoints
   Block *current_ = nullptr; // block being executed (or that just finished)
   std::unordered_map<interpreter_detail::BlockKey, std::unique_ptr<Block>,
                      interpreter_detail::BlockKeyHash>
@@ -309,6 +320,10 @@ template <SemanticsEnv Env> StopReason Interpreter<Env>::run() {
     if (cpu.exitRequest.load(std::memory_order_relaxed) != 0) {
       current_ = nullptr;
       return StopReason::ExitRequest;
+    }
+    if (breakpoints_ != nullptr && breakpoints_->count(cpu.pc) != 0) [[unlikely]] {
+      current_ = nullptr;
+      return StopReason::Breakpoint;
     }
     Block *previous = current_;
     Block *block = lookupOrTranslate(cpu.pc);
@@ -387,7 +402,8 @@ typename Interpreter<Env>::Block *Interpreter<Env>::translate(uint64_t pc, uint6
       }
       break;
     }
-    if (block->instructionCount >= cap || current >= pageEnd) {
+    if (block->instructionCount >= cap || current >= pageEnd ||
+        (breakpoints_ != nullptr && breakpoints_->count(current) != 0)) {
       appendSynthetic(&executeFallThrough, current);
       block->successorPc[0] = current;
       break;
@@ -395,7 +411,8 @@ typename Interpreter<Env>::Block *Interpreter<Env>::translate(uint64_t pc, uint6
   }
   block->endPc = current + (block->cacheable ? 0 : 4);
 
-  if (options_.log != nullptr && options_.logInAsm) {
+  if (options_.log != nullptr && options_.logInAsm &&
+      options_.logFilter.allows(block->pc, block->endPc)) {
     std::fprintf(options_.log, "IN: \n");
     for (const Record &record : block->records) {
       if (record.handler == &executeFetchFault) {
@@ -526,11 +543,13 @@ template <SemanticsEnv Env> void Interpreter<Env>::recoverAfterHostFault() {
 }
 
 template <SemanticsEnv Env> void Interpreter<Env>::logBlockEntry(const Block &block) {
+  if (!options_.logFilter.allows(block.pc, block.endPc))
+    return;
   if (options_.logExec)
     std::fprintf(options_.log, "Trace: 0x%016" PRIx64 " [%u instructions]\n", block.pc,
                  block.instructionCount);
   if (options_.logCpu)
-    logCpuState(options_.log, env_.cpu);
+    logCpuState(options_.log, env_.cpu, options_.logFpu);
 }
 
 } // namespace tiercel

@@ -55,6 +55,7 @@ BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions 
     adjusted.chaining = false;
   }
   std::unique_ptr<BaselineEngine> engine(new BaselineEngine(env, space, adjusted));
+  engine->chainingRequested_ = adjusted.chaining;
   if (options.lockstep)
     engine->lockstep_ = std::make_unique<LockstepChecker>(env, stderr);
   // Data: the jump cache (64 KiB) plus counters, about 1/8 of the code.
@@ -102,6 +103,8 @@ StopReason BaselineEngine::run() {
     }
     if (cpu.exitRequest.load(std::memory_order_relaxed) != 0)
       return StopReason::ExitRequest;
+    if (breakpoints_ != nullptr && breakpoints_->count(cpu.pc) != 0) [[unlikely]]
+      return StopReason::Breakpoint;
     uint64_t flushes = cacheFlushes_;
     jit::Block *block = lookupOrTranslate(cpu.pc);
     if (block == nullptr)
@@ -112,12 +115,13 @@ StopReason BaselineEngine::run() {
       handleExit(*pending, block);
       pending = nullptr;
     }
-    if (options_.log != nullptr && (options_.logExec || options_.logCpu)) {
+    if (options_.log != nullptr && (options_.logExec || options_.logCpu) &&
+        options_.logFilter.allows(block->pc, block->endPc)) {
       if (options_.logExec)
         std::fprintf(options_.log, "Trace: 0x%016" PRIx64 " [%u instructions]\n", block->pc,
                      block->instructionCount);
       if (options_.logCpu)
-        logCpuState(options_.log, cpu);
+        logCpuState(options_.log, cpu, options_.logFpu);
     }
     running_ = block;
     bool checking = lockstep_ != nullptr && lockstep_->prepare();
@@ -234,6 +238,9 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
   if (!space_.watchCodeRange(pc, 1))
     unwatchedCode_ = true;
   while (instructions.size() < cap && current < pageEnd) {
+    // A breakpoint is only ever the first instruction of a block.
+    if (breakpoints_ != nullptr && !instructions.empty() && breakpoints_->count(current) != 0)
+      break;
     // An instruction that may continue on the next page: watch that too.
     if (current + 2 == pageEnd && !space_.watchCodeRange(pageEnd, 2))
       unwatchedCode_ = true;
@@ -271,8 +278,14 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
   translationNanoseconds_ += elapsed;
   translationNsPerInstruction_.push_back(static_cast<float>(elapsed) /
                                          static_cast<float>(instructions.size()));
-  if (options_.log != nullptr && (options_.logInAsm || options_.logOutAsm))
+  if (options_.log != nullptr && (options_.logInAsm || options_.logOutAsm) &&
+      options_.logFilter.allows(pc, current))
     logBlock(*block, instructions);
+  if (options_.log != nullptr && options_.logTier)
+    std::fprintf(options_.log,
+                 "tier: translate 0x%" PRIx64 "..0x%" PRIx64 " tier 1: %zu instructions, %u host "
+                 "bytes, %" PRIu64 " ns\n",
+                 pc, current, instructions.size(), block->codeSize, elapsed);
   jit::Block *result = block.get();
   if (options_.profile != nullptr)
     result->profileIndex = options_.profile->noteTranslation(
@@ -351,8 +364,18 @@ void BaselineEngine::invalidateRange(uint64_t start, uint64_t length) {
       ++it;
     }
   }
+  blocksInvalidated_ += dropped;
   if (options_.profile != nullptr && dropped != 0)
     options_.profile->noteInvalidation(start, length, dropped);
+  if (options_.log != nullptr && options_.logTier && dropped != 0)
+    std::fprintf(options_.log, "tier: invalidate 0x%" PRIx64 "..0x%" PRIx64 ": %" PRIu64 " blocks\n",
+                 start, end, dropped);
+}
+
+void BaselineEngine::setBreakpoints(const std::unordered_set<uint64_t> *breakpoints) {
+  breakpoints_ = breakpoints != nullptr && !breakpoints->empty() ? breakpoints : nullptr;
+  options_.chaining = breakpoints_ == nullptr && chainingRequested_;
+  invalidateAll();
 }
 
 void BaselineEngine::invalidateAll() {
@@ -362,8 +385,11 @@ void BaselineEngine::invalidateAll() {
     retired_.push_back(std::move(entry.second));
   }
   blocks_.clear();
+  blocksInvalidated_ += dropped;
   if (options_.profile != nullptr && dropped != 0)
     options_.profile->noteInvalidation(0, ~uint64_t{0}, dropped);
+  if (options_.log != nullptr && options_.logTier && dropped != 0)
+    std::fprintf(options_.log, "tier: invalidate all: %" PRIu64 " blocks\n", dropped);
 }
 
 // A block's counters and host code into its profile record. The code cache
@@ -416,6 +442,9 @@ void BaselineEngine::flushCache() {
       addCountsToProfile(*block, options_.profile->record(block->profileIndex));
     options_.profile->noteFlush();
   }
+  if (options_.log != nullptr && options_.logTier)
+    std::fprintf(options_.log, "tier: flush: code cache full (%zu KiB), %zu blocks dropped\n",
+                 cache_->codeUsed() / 1024, blocks_.size() + retired_.size());
   blocks_.clear();
   retired_.clear();
   byCode_.clear();

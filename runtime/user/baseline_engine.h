@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "jit/host_disassembler.h"
@@ -49,7 +50,10 @@ struct BaselineOptions {
   ProfileRecorder *profile = nullptr; // -profile: note translations and counts here
   FILE *log = nullptr;
   bool logInAsm = false, logOutAsm = false, logExec = false, logCpu = false;
+  bool logFpu = false;  // -d fpu: FP registers in the -d cpu dump
+  bool logTier = false; // -d tier: translations, invalidations, flushes
   DisassemblyOptions disassembly;
+  LogFilter logFilter; // -dfilter
 };
 
 class BaselineEngine {
@@ -62,6 +66,11 @@ public:
   StopReason run();
   void invalidateRange(uint64_t start, uint64_t length);
   void invalidateAll();
+  // A debugger's breakpoints (nullptr: none). While set, run() returns
+  // StopReason::Breakpoint when it reaches one of these pcs, blocks end
+  // before them, and neither chaining nor the jump cache is used, so every
+  // block comes back to the dispatcher. Call again whenever the set changes.
+  void setBreakpoints(const std::unordered_set<uint64_t> *breakpoints);
   // After a siglongjmp out of generated code at hostPc.
   void recoverAfterHostFault(uint64_t hostPc);
 
@@ -69,6 +78,7 @@ public:
   uint64_t instructionsTranslated() const { return instructionsTranslated_; }
   uint64_t translationNanoseconds() const { return translationNanoseconds_; }
   uint64_t cacheFlushes() const { return cacheFlushes_; }
+  uint64_t blocksInvalidated() const { return blocksInvalidated_; }
   // Translation time per guest instruction: the median over the blocks
   // translated so far (what bench/ reports as translation speed).
   double medianTranslationNanosecondsPerInstruction() const;
@@ -105,10 +115,13 @@ private:
   std::vector<std::unique_ptr<jit::Block>> retired_;                  // until the next flush
   jit::Block *running_ = nullptr; // the block the dispatcher last entered
   bool unwatchedCode_ = false;    // some code page could not be watched: fence.i drops all
+  const std::unordered_set<uint64_t> *breakpoints_ = nullptr; // setBreakpoints
+  bool chainingRequested_ = true; // options.chaining as given (off while breakpoints exist)
   uint64_t blocksTranslated_ = 0;
   uint64_t instructionsTranslated_ = 0;
   uint64_t translationNanoseconds_ = 0;
   uint64_t cacheFlushes_ = 0;
+  uint64_t blocksInvalidated_ = 0;
   std::vector<float> translationNsPerInstruction_; // per block
 };
 

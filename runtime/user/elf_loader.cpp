@@ -257,9 +257,14 @@ llvm::Expected<LoadedImage> loadElfImage(AddressSpace &space, llvm::MemoryBuffer
 }
 
 llvm::Expected<LoadedImage> loadElfFile(AddressSpace &space, const std::string &path,
-                                        ImageRole role) {
-  auto bufferOrError = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                                   /*RequiresNullTerminator=*/false);
+                                        ImageRole role, int fd) {
+  // binfmt_misc's O flag hands the file over open (AT_EXECFD): it may be
+  // executable but not readable by path.
+  auto bufferOrError =
+      fd >= 0 ? llvm::MemoryBuffer::getOpenFile(fd, path, /*FileSize=*/-1,
+                                                /*RequiresNullTerminator=*/false)
+              : llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
   if (!bufferOrError)
     return fail(path, "cannot read: " + bufferOrError.getError().message());
   return loadElfImage(space, (*bufferOrError)->getMemBufferRef(), path, role);

@@ -45,8 +45,9 @@ llvm::Error validateElf(llvm::MemoryBufferRef buffer, const std::string &name);
 llvm::Expected<LoadedImage> loadElfImage(AddressSpace &space, llvm::MemoryBufferRef buffer,
                                          const std::string &name, ImageRole role);
 
-// Reads the file at `path` and loads it.
+// Reads the file at `path` (or from `fd` when it is not -1; `path` then
+// only names it in messages) and loads it.
 llvm::Expected<LoadedImage> loadElfFile(AddressSpace &space, const std::string &path,
-                                        ImageRole role);
+                                        ImageRole role, int fd = -1);
 
 } // namespace tiercel::user

@@ -87,7 +87,7 @@ llvm::Expected<std::unique_ptr<Process>> Process::create(const UserOptions &opti
   // Check the file first so the message names it plainly.
   if (llvm::sys::fs::is_directory(program.path))
     return errorFor(program.path, "is a directory, not a riscv64 program");
-  if (access(program.path.c_str(), R_OK) != 0)
+  if (program.fd < 0 && access(program.path.c_str(), R_OK) != 0)
     return errorFor(program.path, llvm::Twine("cannot open: ") + std::strerror(errno));
 
   std::unique_ptr<Process> process(new Process());
@@ -115,7 +115,7 @@ llvm::Expected<std::unique_ptr<Process>> Process::create(const UserOptions &opti
     return llvm::createStringError("cannot map the guest stack");
   space.setMmapBase(stackTop - std::max(kMinStackGap, stackSize + (stackSize >> 2)));
 
-  auto programImage = loadElfFile(space, program.path, ImageRole::Program);
+  auto programImage = loadElfFile(space, program.path, ImageRole::Program, program.fd);
   if (!programImage)
     return programImage.takeError();
   uint64_t entry = programImage->entry;

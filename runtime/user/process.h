@@ -32,6 +32,9 @@ struct CpuExtensions {
 struct UserOptions {
   bool strace = false;           // -strace / -d strace
   bool logUnimplemented = false; // -d unimp
+  bool logInterrupts = false;    // -d int: traps and signal deliveries
+  bool logGuestErrors = false;   // -d guest_errors
+  bool logPage = false;          // -d page: the memory map and its changes
   FILE *log = stderr;            // -D file
   // Guest root for the dynamic loader (-L / QEMU_LD_PREFIX); empty = none.
   std::string sysroot;
@@ -44,6 +47,7 @@ struct ProgramSpec {
   std::string path;              // file to load, as given
   std::vector<std::string> argv; // argv[0] may differ from path (-0)
   std::vector<std::string> envp; // "NAME=value"
+  int fd = -1; // the program already open (binfmt_misc's AT_EXECFD), or -1
 };
 
 class Process {
@@ -104,6 +108,9 @@ public:
   std::function<void(uint64_t, uint64_t)> invalidateCode;
   // Set by the run loop: the running tier's statistics for --summary.
   std::function<std::string()> tierSummary;
+  // Set by the run loop with -d stats: prints the run statistics when a
+  // SIGUSR1 arrives that the guest leaves at its default action.
+  std::function<void()> statisticsSignal;
 
   // Initial register values, for tests and -d cpu.
   uint64_t entryPoint() const { return entry_; }

@@ -35,6 +35,22 @@ using UserInterpreter = Interpreter<UserEnv>;
 
 // One ecall: the syscall in a7 with arguments in a0..a5, result in a0,
 // and the pc after the ecall (ISA spec 2.8; ecall has no compressed form).
+// brk, munmap, mremap, mmap, mprotect: the calls that change the map.
+bool isMappingSyscall(uint64_t number) {
+  return number == 214 || number == 215 || number == 216 || number == 222 || number == 226;
+}
+
+// -d page: the guest's mappings, one per line, as /proc/self/maps has them.
+void logMemoryMap(Process &process) {
+  FILE *log = process.options().log;
+  for (const AddressSpace::Mapping &mapping : process.addressSpace().mappings())
+    std::fprintf(log, "page:   %012" PRIx64 "-%012" PRIx64 " %c%c%c%c %8" PRIu64 " KiB%s\n",
+                 mapping.start, mapping.end, mapping.prot & kProtRead ? 'r' : '-',
+                 mapping.prot & kProtWrite ? 'w' : '-', mapping.prot & kProtExec ? 'x' : '-',
+                 mapping.shared ? 's' : 'p', (mapping.end - mapping.start) / 1024,
+                 mapping.anonymous ? "" : "  (file)");
+}
+
 void handleSyscall(Process &process, CpuState &cpu) {
   const UserOptions &options = process.options();
   uint64_t ecallPc = cpu.pc;
@@ -64,6 +80,15 @@ void handleSyscall(Process &process, CpuState &cpu) {
       continue;
     break;
   }
+  if (options.logPage && isMappingSyscall(args.number)) {
+    // The call as -strace prints it, then the result: an address in hex, or
+    // the error as -strace has it.
+    char address[24];
+    std::snprintf(address, sizeof address, " = 0x%" PRIx64, static_cast<uint64_t>(result));
+    std::fprintf(options.log, "page: %s%s\n", formatSyscallCall(context, args).c_str(),
+                 result < 0 && result > -4096 ? formatSyscallResult(result).c_str() : address);
+    logMemoryMap(process);
+  }
   if (options.strace) {
     if (process.exitRequested())
       std::fprintf(options.log, "\n");
@@ -87,7 +112,65 @@ void handleSyscall(Process &process, CpuState &cpu) {
   }
 }
 
+// Privileged spec, table 3.6 (mcause values).
+const char *trapCauseName(uint64_t cause) {
+  switch (static_cast<TrapCause>(cause)) {
+  case TrapCause::InstructionAddressMisaligned: return "instruction address misaligned";
+  case TrapCause::InstructionAccessFault: return "instruction access fault";
+  case TrapCause::IllegalInstruction: return "illegal instruction";
+  case TrapCause::Breakpoint: return "breakpoint";
+  case TrapCause::LoadAddressMisaligned: return "load address misaligned";
+  case TrapCause::LoadAccessFault: return "load access fault";
+  case TrapCause::StoreAddressMisaligned: return "store/AMO address misaligned";
+  case TrapCause::StoreAccessFault: return "store/AMO access fault";
+  case TrapCause::EcallFromU: return "environment call from U-mode";
+  case TrapCause::EcallFromS: return "environment call from S-mode";
+  case TrapCause::EcallFromM: return "environment call from M-mode";
+  case TrapCause::InstructionPageFault: return "instruction page fault";
+  case TrapCause::LoadPageFault: return "load page fault";
+  case TrapCause::StorePageFault: return "store/AMO page fault";
+  }
+  return "unknown cause";
+}
+
+// -d int and -d guest_errors for a trap (other than ecall) or a host fault
+// on guest memory, which becomes guest signal `signal`.
+void logGuestTrap(Process &process, uint64_t cause, uint64_t pc, uint64_t tval, int signal) {
+  const UserOptions &options = process.options();
+  if (options.logInterrupts)
+    std::fprintf(options.log, "int: trap %" PRIu64 " (%s) at pc 0x%" PRIx64 ", tval 0x%" PRIx64
+                 " -> SIG%s\n", cause, trapCauseName(cause), pc, tval, sigabbrev_np(signal));
+  if (!options.logGuestErrors || static_cast<TrapCause>(cause) == TrapCause::Breakpoint)
+    return;
+  std::string detail;
+  if (static_cast<TrapCause>(cause) == TrapCause::IllegalInstruction) {
+    // tval holds the encoding (Privileged spec 3.1.16): say what it is.
+    DecodedInstruction insn = decode(static_cast<uint32_t>(tval), pc);
+    char encoding[24];
+    std::snprintf(encoding, sizeof encoding, "0x%0*" PRIx64, insn.length == 2 ? 4 : 8, tval);
+    detail = std::string(" encoding ") + encoding +
+             (insn.opcode == Opcode::Illegal ? " (not an RV64GC instruction)"
+                                             : " (" + disassemble(insn) +
+                                                   ": an extension turned off or a privileged "
+                                                   "instruction)");
+  } else {
+    char address[64];
+    std::snprintf(address, sizeof address, " address 0x%" PRIx64 " (%s)", tval,
+                  process.addressSpace().isMapped(tval) ? "mapped, access not allowed"
+                                                        : "not mapped");
+    detail = address;
+  }
+  std::fprintf(options.log, "guest_errors: %s at pc 0x%" PRIx64 ":%s\n", trapCauseName(cause), pc,
+               detail.c_str());
+}
+
 void handleGuestMemoryFault(Process &process, const GuestMemoryFault &fault) {
+  const UserOptions &options = process.options();
+  if (options.logInterrupts || options.logGuestErrors)
+    logGuestTrap(process,
+                 static_cast<uint64_t>(fault.write ? TrapCause::StorePageFault
+                                                   : TrapCause::LoadPageFault),
+                 process.cpu().pc, fault.guestAddress, fault.hostSignal == SIGBUS ? SIGBUS : SIGSEGV);
   GuestSiginfo info;
   if (fault.hostSignal == SIGBUS) {
     info = faultSiginfo(SIGBUS, kBusAdrErr, fault.guestAddress);
@@ -147,7 +230,163 @@ struct Engine {
   std::function<void(uint64_t, uint64_t)> invalidateRange;
   std::function<void()> invalidateAll;
   std::function<void(uint64_t hostPc)> recoverAfterHostFault;
+  std::function<void(const std::unordered_set<uint64_t> *)> setBreakpoints;
 };
+
+// A trap out of a tier: an ecall is a syscall (run without the guest lock),
+// anything else raises its guest signal.
+void handleTrap(Process &process, CpuState &cpu, std::unique_lock<std::recursive_mutex> &guestLock) {
+  if (cpu.trapCause == static_cast<uint64_t>(TrapCause::EcallFromU)) {
+    if (guestLock.owns_lock())
+      guestLock.unlock();
+    handleSyscall(process, cpu);
+    if (guestLock.mutex() != nullptr)
+      guestLock.lock();
+  } else {
+    TrapSignal trap = signalForTrap(process, cpu.trapCause, cpu.pc, cpu.trapValue);
+    if (process.options().logInterrupts || process.options().logGuestErrors)
+      logGuestTrap(process, cpu.trapCause, cpu.pc, cpu.trapValue, trap.signal);
+    forceSignal(process, faultSiginfo(trap.signal, trap.code, trap.address));
+  }
+}
+
+// One instruction on the reference semantics, outside the tiers (debugger
+// single-step and watchpoints). False if it trapped: cpu.pc, trapCause and
+// trapValue are then set as a tier's run() leaves them.
+bool stepInstruction(UserEnv &env, Engine &engine, RunDebugger *watcher) {
+  CpuState &cpu = env.cpu;
+  DecodedInstruction insn;
+  if (!fetchInstruction(env, cpu.pc, insn))
+    return false; // the env recorded the fetch fault at cpu.pc
+  if (watcher != nullptr)
+    watcher->beforeInstruction(insn, cpu);
+  switch (execFunctionFor<UserEnv>(insn.opcode)(env, insn)) {
+  case ExecStatus::Continue: cpu.pc = insn.nextPc(); break;
+  case ExecStatus::Jump:
+  case ExecStatus::Resync: break;
+  case ExecStatus::FlushCode: engine.invalidateAll(); break;
+  case ExecStatus::Trap: return false;
+  }
+  ++cpu.instret;
+  return true;
+}
+
+// The run loop under a debugger (-g). Execution is the tiers' (with the
+// debugger's breakpoints) when continuing, or one instruction at a time on
+// the reference semantics when stepping or while watchpoints exist. Every
+// stop goes to the debugger, and so does every guest signal before it is
+// delivered (as ptrace shows signals to a debugger). Returns when the guest
+// exits; a debugger that detaches leaves no breakpoints, so the tiers then
+// run at full speed.
+void runDebugged(Process &process, UserEnv &env, Engine &engine, RunDebugger &debugger,
+                 FaultJump &jump, const sigset_t &runMask, ProfileSession *profileSession,
+                 std::unique_lock<std::recursive_mutex> &guestLock) {
+  using Stop = RunDebugger::StopKind;
+  CpuState &cpu = env.cpu;
+  // Read again after a siglongjmp back here: volatile.
+  volatile bool step = false;     // the debugger asked for one instruction
+  volatile bool stepping = false; // an instruction runs outside the tiers
+  volatile uint64_t appliedVersion = ~uint64_t{0};
+  auto resumeWith = [&](RunDebugger::Resume resume) {
+    step = resume.step;
+    if (resume.signal != 0) {
+      GuestSiginfo info{};
+      info.signo = resume.signal;
+      info.code = kSiUser;
+      queueSignal(process, info);
+      deliverSignals(process, cpu);
+    }
+  };
+  // Each signal about to be delivered is shown to the debugger first: it
+  // may pass it on (C with the same signal), replace it or drop it (c).
+  auto reportAndDeliverSignals = [&] {
+    SignalState &signals = process.signals();
+    std::vector<GuestSiginfo> passOn;
+    while (int signal = nextDeliverableSignal(process)) {
+      GuestSiginfo info = signals.pendingInfo[signal];
+      signals.pending &= ~sigBit(signal);
+      RunDebugger::Resume resume = debugger.stopped(Stop::Signal, signal);
+      step = resume.step;
+      if (resume.signal == signal) {
+        passOn.push_back(info);
+      } else if (resume.signal != 0) {
+        GuestSiginfo replaced{};
+        replaced.signo = resume.signal;
+        replaced.code = kSiUser;
+        passOn.push_back(replaced);
+      }
+    }
+    for (const GuestSiginfo &info : passOn) {
+      signals.pending |= sigBit(info.signo);
+      signals.pendingInfo[info.signo] = info;
+    }
+    deliverSignals(process, cpu);
+  };
+
+  resumeWith(debugger.stopped(Stop::Start, 0));
+  while (!process.exitRequested()) {
+    if (sigsetjmp(jump.buffer, 0) != 0) {
+      sigprocmask(SIG_SETMASK, &runMask, nullptr);
+      if (stepping)
+        stepping = false; // cpu.pc and instret are exact: nothing retired
+      else
+        engine.recoverAfterHostFault(jump.fault.hostPc);
+      handleGuestMemoryFault(process, jump.fault);
+      reportAndDeliverSignals();
+      continue;
+    }
+    if (debugger.breakpointsVersion() != appliedVersion) {
+      appliedVersion = debugger.breakpointsVersion();
+      engine.setBreakpoints(&debugger.breakpoints());
+    }
+    bool watching = debugger.watching();
+    bool stepped = step || watching;
+    bool retired = false, trapped = false;
+    if (stepped) {
+      stepping = true;
+      jump.armed = 1;
+      retired = stepInstruction(env, engine, watching ? &debugger : nullptr);
+      jump.armed = 0;
+      stepping = false;
+      trapped = !retired;
+    } else {
+      jump.armed = 1;
+      StopReason reason = engine.run();
+      jump.armed = 0;
+      if (reason == StopReason::Breakpoint) {
+        resumeWith(debugger.stopped(Stop::Breakpoint, 0));
+        continue;
+      }
+      trapped = reason == StopReason::Trap;
+    }
+    if (trapped) {
+      // A syscall completes its ecall: a step or a watched write ends after it.
+      retired = cpu.trapCause == static_cast<uint64_t>(TrapCause::EcallFromU);
+      handleTrap(process, cpu, guestLock);
+      if (process.exitRequested())
+        break;
+    }
+    if (watching && retired && debugger.afterInstruction()) {
+      resumeWith(debugger.stopped(Stop::Watchpoint, 0));
+      continue;
+    }
+    bool interrupted = false;
+    if (cpu.exitRequest.load(std::memory_order_relaxed) != 0) {
+      cpu.exitRequest.store(0);
+      if (profileSession != nullptr)
+        profileSession->pollSnapshot();
+      interrupted = debugger.takeInterrupt();
+    }
+    if (nextDeliverableSignal(process) != 0)
+      reportAndDeliverSignals();
+    else if (interrupted)
+      resumeWith(debugger.stopped(Stop::Interrupt, 0));
+    else if (step && stepped)
+      resumeWith(debugger.stopped(Stop::Step, 0));
+    else if (stepped && debugger.breakpoints().count(cpu.pc) != 0)
+      resumeWith(debugger.stopped(Stop::Breakpoint, 0));
+  }
+}
 
 // The run's profile as it stands: run-wide figures, the guest images and,
 // under tier 1, the blocks with their counts.
@@ -182,7 +421,38 @@ profiles::RunProfile collectProfile(Process &process, const RunProfileOptions &o
   return profile;
 }
 
+// -d stats: what the run did so far, a few lines for the log.
+std::string runStatistics(Process &process, const BaselineEngine *baseline, uint64_t startNs) {
+  uint64_t elapsed = ProfileRecorder::monotonicNs() - startNs;
+  uint64_t instructions = process.cpu().instret;
+  double seconds = double(elapsed) / 1e9;
+  double mips = seconds > 0 ? double(instructions) / seconds / 1e6 : 0;
+  char text[1024];
+  int length = std::snprintf(text, sizeof text,
+                             "stats: %.3f s, %" PRIu64 " guest instructions, %.1f MIPS\n", seconds,
+                             instructions, mips);
+  if (baseline == nullptr) {
+    std::snprintf(text + length, sizeof text - length,
+                  "stats: tier interp: all of them (%.1f MIPS); no tier-ups (no tier 2 yet)\n",
+                  mips);
+    return text;
+  }
+  const jit::CodeCache &cache = baseline->codeCache();
+  std::snprintf(text + length, sizeof text - length,
+                "stats: tier baseline: all of them (%.1f MIPS), %" PRIu64 " blocks translated (%" PRIu64
+                " instructions, median %.1f ns per instruction, %.1f ms in all)\n"
+                "stats: code cache: %zu KiB of code used, %" PRIu64 " flushes, %" PRIu64
+                " blocks invalidated (guest code changed or unmapped)\n"
+                "stats: tier 2: no tier-ups, compile queue 0 (no tier 2 yet)\n",
+                mips, baseline->blocksTranslated(), baseline->instructionsTranslated(),
+                baseline->medianTranslationNanosecondsPerInstruction(),
+                double(baseline->translationNanoseconds()) / 1e6, cache.codeUsed() / 1024,
+                baseline->cacheFlushes(), baseline->blocksInvalidated());
+  return text;
+}
+
 int runProcess(Process &process, const RunOptions &options) {
+  uint64_t startNs = ProfileRecorder::monotonicNs();
   CpuState &cpu = process.cpu();
   UserEnv env(cpu, process.addressSpace(), process.options().extensions);
   Engine engine;
@@ -206,7 +476,8 @@ int runProcess(Process &process, const RunOptions &options) {
     engine = {[tier] { return tier->run(); },
               [tier](uint64_t start, uint64_t length) { tier->invalidateRange(start, length); },
               [tier] { tier->invalidateAll(); },
-              [tier](uint64_t hostPc) { tier->recoverAfterHostFault(hostPc); }};
+              [tier](uint64_t hostPc) { tier->recoverAfterHostFault(hostPc); },
+              [tier](const std::unordered_set<uint64_t> *set) { tier->setBreakpoints(set); }};
     process.tierSummary = [tier] { return tier->summary(); };
   } else {
     interpreter = std::make_unique<UserInterpreter>(env, options.interpreter);
@@ -214,7 +485,8 @@ int runProcess(Process &process, const RunOptions &options) {
     engine = {[tier] { return tier->run(); },
               [tier](uint64_t start, uint64_t length) { tier->invalidateRange(start, length); },
               [tier] { tier->invalidateAll(); },
-              [tier](uint64_t) { tier->recoverAfterHostFault(); }};
+              [tier](uint64_t) { tier->recoverAfterHostFault(); },
+              [tier](const std::unordered_set<uint64_t> *set) { tier->setBreakpoints(set); }};
   }
   std::unique_ptr<ProfileSession> profileSession;
   process.invalidateCode = [&](uint64_t start, uint64_t length) {
@@ -258,12 +530,28 @@ int runProcess(Process &process, const RunOptions &options) {
       profileSession->writeFinal(profile);
     });
   }
+  if (options.logStats) {
+    FILE *log = process.options().log;
+    auto print = [&process, &baseline, startNs, log] {
+      std::fputs(runStatistics(process, baseline.get(), startNs).c_str(), log);
+      std::fflush(log);
+    };
+    process.statisticsSignal = print;
+    process.prependBeforeExit(print);
+  }
+  if (process.options().logPage) {
+    std::fprintf(process.options().log, "page: guest memory map at start\n");
+    logMemoryMap(process);
+  }
   installHostSignalHandlers(process.addressSpace(), cpu.exitRequest);
   sigset_t runMask;
   sigprocmask(SIG_SETMASK, nullptr, &runMask);
 
   FaultJump jump;
   setThreadFaultJump(&jump);
+  if (options.debugger != nullptr)
+    runDebugged(process, env, engine, *options.debugger, jump, runMask, profileSession.get(),
+                guestLock);
   while (!process.exitRequested()) {
     // The mask is not saved by sigsetjmp (a syscall per trap); the fault
     // path restores it instead (the handler runs with every signal blocked).
@@ -284,22 +572,14 @@ int runProcess(Process &process, const RunOptions &options) {
       deliverSignals(process, cpu);
       continue;
     }
-    if (cpu.trapCause == static_cast<uint64_t>(TrapCause::EcallFromU)) {
-      if (guestLock.owns_lock())
-        guestLock.unlock();
-      handleSyscall(process, cpu);
-      if (guestLock.mutex() != nullptr)
-        guestLock.lock();
-    } else {
-      TrapSignal trap = signalForTrap(process, cpu.trapCause, cpu.pc, cpu.trapValue);
-      forceSignal(process, faultSiginfo(trap.signal, trap.code, trap.address));
-    }
+    handleTrap(process, cpu, guestLock);
     if (!process.exitRequested())
       deliverSignals(process, cpu);
   }
   setThreadFaultJump(nullptr);
   process.invalidateCode = nullptr;
   process.runBeforeExit();
+  process.statisticsSignal = nullptr;
   process.tierSummary = nullptr;
   return process.exitStatus();
 }

@@ -7,6 +7,7 @@
 #include "runtime/user/baseline_engine.h"
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace tiercel::user {
@@ -14,6 +15,33 @@ namespace tiercel::user {
 class Process;
 
 enum class Tier : uint8_t { Interpreter, Baseline };
+
+// A debugger attached to the run (-g: runtime/gdb/user_stub.h). The run
+// loop reports every stop to it and asks how to go on; without one the
+// loop is the plain one, unchanged.
+class RunDebugger {
+public:
+  enum class StopKind : uint8_t { Start, Breakpoint, Step, Signal, Interrupt, Watchpoint };
+  struct Resume {
+    bool step = false; // one instruction, then StopKind::Step
+    int signal = 0;    // Linux signal to deliver before running (0: none)
+  };
+  virtual ~RunDebugger() = default;
+  // The guest stopped; returns when the debugger resumes it. For Signal,
+  // `signal` was taken out of the pending set: it is delivered only if the
+  // resume asks for it.
+  virtual Resume stopped(StopKind kind, int signal) = 0;
+  // pcs to stop at before they run; the version changes with the set.
+  virtual const std::unordered_set<uint64_t> &breakpoints() const = 0;
+  virtual uint64_t breakpointsVersion() const = 0;
+  // While watchpoints exist the run loop runs one instruction at a time
+  // (the reference semantics) and asks after each whether one triggered.
+  virtual bool watching() const = 0;
+  virtual void beforeInstruction(const DecodedInstruction &insn, const CpuState &cpu) = 0;
+  virtual bool afterInstruction() = 0;
+  // Whether cpu.exitRequest was raised for the debugger's interrupt (^C).
+  virtual bool takeInterrupt() = 0;
+};
 
 // -profile FILE, -profile-interval SECONDS.
 struct RunProfileOptions {
@@ -28,6 +56,8 @@ struct RunOptions {
   InterpreterOptions interpreter;
   BaselineOptions baseline;
   RunProfileOptions profile;
+  bool logStats = false; // -d stats: statistics at exit and on SIGUSR1
+  RunDebugger *debugger = nullptr; // -g: stops go to it
 };
 
 // Runs `process` until it calls exit/exit_group and returns the guest's

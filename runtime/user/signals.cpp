@@ -3,7 +3,9 @@
 // actions, arch/riscv/kernel/signal.c for the frame.
 #include "runtime/user/signals.h"
 
+#include <cinttypes>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 
 #include "runtime/user/address_space.h"
@@ -210,6 +212,18 @@ void deliverSignals(Process &process, CpuState &cpu) {
     GuestSigaction action = state.actions[signal];
     if (action.handler == kSigIgn && signal != SIGKILL && signal != SIGSTOP)
       continue;
+    const UserOptions &options = process.options();
+    if (action.handler == kSigDfl && signal == SIGUSR1 && process.statisticsSignal) {
+      // -d stats: SIGUSR1 the guest does not handle prints the statistics.
+      process.statisticsSignal();
+      continue;
+    }
+    if (options.logInterrupts)
+      std::fprintf(options.log, "int: signal %d (SIG%s) code %d at pc 0x%" PRIx64 ": %s\n", signal,
+                   sigabbrev_np(signal) ? sigabbrev_np(signal) : "?", info.code, cpu.pc,
+                   action.handler == kSigDfl || signal == SIGKILL || signal == SIGSTOP
+                       ? "default action"
+                       : "to the guest's handler");
     if (action.handler == kSigDfl || signal == SIGKILL || signal == SIGSTOP) {
       switch (defaultAction(signal)) {
       case DefaultAction::Ignore:

@@ -20,6 +20,7 @@ def main():
                         help="expected exit status; 128+N for a death by signal N")
     parser.add_argument("--stderr", help="regex that stderr must match")
     parser.add_argument("--stdout", help="regex that stdout must match")
+    parser.add_argument("--stderr-absent", help="regex that stderr must not match")
     parser.add_argument("--text-file", help="create this file with plain text first")
     parser.add_argument("--truncate", nargs=3, metavar=("SRC", "BYTES", "DEST"),
                         help="copy the first BYTES bytes of SRC to DEST first")
@@ -65,6 +66,9 @@ def main():
         ok = False
     if opts.stderr and not re.search(opts.stderr, err, re.S):
         print("FAIL: stderr does not match /%s/" % opts.stderr)
+        ok = False
+    if opts.stderr_absent and re.search(opts.stderr_absent, err, re.S):
+        print("FAIL: stderr matches /%s/, which it must not" % opts.stderr_absent)
         ok = False
     if opts.stdout and not re.search(opts.stdout, out, re.S):
         print("FAIL: stdout does not match /%s/" % opts.stdout)

@@ -1,13 +1,16 @@
 // tiercel-riscv64: runs a riscv64 Linux program on this host (user mode),
 // with qemu-riscv64's command line. The exit status is the guest's.
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/gdb/user_stub.h"
 #include "runtime/user/process.h"
 #include "runtime/user/run_loop.h"
 #include "tools/tiercel-riscv64/options.h"
@@ -38,6 +41,20 @@ int main(int argc, char **argv) {
       stat(kDefaultSysroot, &sysrootStat) == 0 && S_ISDIR(sysrootStat.st_mode) ? kDefaultSysroot
                                                                                : "";
 
+  // Started by binfmt_misc with the P flag (tools/tiercel-binfmt): the kernel
+  // passes [interpreter, program path, original argv[0], arguments...] and
+  // says so in AT_FLAGS (linux/binfmts.h, AT_FLAGS_PRESERVE_ARGV0).
+  constexpr unsigned long kPreserveArgv0 = 1ul << 0;
+  if ((getauxval(AT_FLAGS) & kPreserveArgv0) != 0 && args.size() >= 3) {
+    std::vector<std::string> rewritten = {args[0], "-0", args[2], args[1]};
+    rewritten.insert(rewritten.end(), args.begin() + 3, args.end());
+    args = std::move(rewritten);
+  }
+  // The O and C flags hand the program over open (AT_EXECFD).
+  errno = 0;
+  unsigned long execFd = getauxval(AT_EXECFD);
+  bool haveExecFd = errno == 0;
+
   auto parsed = tools::parseCommandLine(args, environment, defaultSysroot);
   if (!parsed)
     return usageFailure(llvm::toString(parsed.takeError()));
@@ -53,17 +70,40 @@ int main(int argc, char **argv) {
   }
   if (line.program.path.empty())
     return usageFailure("no program given");
+  if (haveExecFd)
+    line.program.fd = static_cast<int>(execFd);
 
   FILE *log = stderr;
   if (!line.logFile.empty()) {
-    log = std::fopen(line.logFile.c_str(), "w");
+    // qemu's -D: "%d" in the name becomes the process id (one log per process).
+    std::string logPath;
+    for (size_t i = 0; i < line.logFile.size(); ++i) {
+      if (line.logFile.compare(i, 2, "%d") == 0) {
+        logPath += std::to_string(getpid());
+        ++i;
+      } else {
+        logPath += line.logFile[i];
+      }
+    }
+    log = std::fopen(logPath.c_str(), "w");
     if (!log) {
-      std::fprintf(stderr, "%s: cannot open log file %s: %s\n", kTool, line.logFile.c_str(),
+      std::fprintf(stderr, "%s: cannot open log file %s: %s\n", kTool, logPath.c_str(),
                    std::strerror(errno));
       return 1;
     }
   }
   line.user.log = log;
+
+  // -g: listen first, so a busy port is reported before anything else.
+  std::unique_ptr<gdb::UserStub> gdbStub;
+  if (line.gdbPort != 0) {
+    auto stub = gdb::UserStub::listen(line.gdbPort);
+    if (!stub) {
+      std::fprintf(stderr, "%s: %s\n", kTool, llvm::toString(stub.takeError()).c_str());
+      return 1;
+    }
+    gdbStub = std::move(*stub);
+  }
 
   auto process = user::Process::create(line.user, line.program);
   if (!process) {
@@ -97,6 +137,8 @@ int main(int argc, char **argv) {
   interp.logInAsm = line.logInAsm;
   interp.logExec = line.logExec;
   interp.logCpu = line.logCpu;
+  interp.logFpu = line.logFpu;
+  interp.logFilter = line.logFilter;
   interp.oneInsnPerBlock = line.oneInsnPerBlock;
   interp.disassembly.abiNames = !line.numericRegisterNames;
   user::BaselineOptions &baseline = options.baseline;
@@ -116,15 +158,27 @@ int main(int argc, char **argv) {
   baseline.logOutAsm = line.logOutAsm;
   baseline.logExec = line.logExec;
   baseline.logCpu = line.logCpu;
+  baseline.logFpu = line.logFpu;
+  baseline.logTier = line.logTier;
+  baseline.logFilter = line.logFilter;
   baseline.disassembly = interp.disassembly;
   if (!line.profilePath.empty() && !line.counters && options.tier == user::Tier::Baseline)
     return usageFailure("-profile needs tier 1's counters: drop --no-counters");
   if (line.profileIntervalSeconds > 0 && line.profilePath.empty())
     return usageFailure("-profile-interval needs -profile FILE");
+  options.logStats = line.logStats;
   options.profile.path = line.profilePath;
   options.profile.intervalSeconds = line.profileIntervalSeconds;
   options.profile.commandLine = args;
   options.profile.tiercelVersion = TIERCEL_VERSION;
+  if (gdbStub != nullptr) {
+    // Waits for GDB: the program's first instruction is its first stop.
+    if (llvm::Error error = gdbStub->attach(*running)) {
+      std::fprintf(stderr, "%s: %s\n", kTool, llvm::toString(std::move(error)).c_str());
+      return 1;
+    }
+    options.debugger = gdbStub.get();
+  }
   int status = user::runProcess(*running, options);
   std::fflush(nullptr);
   // The guest is done: skip destructors of the address space and caches.

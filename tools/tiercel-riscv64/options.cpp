@@ -3,6 +3,7 @@
 // come from it.
 #include "tools/tiercel-riscv64/options.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -37,6 +38,8 @@ enum class OptionId {
   Profile,
   ProfileInterval,
   JitDump,
+  LogFilter,
+  Gdb,
 };
 
 struct OptionSpec {
@@ -66,7 +69,10 @@ constexpr OptionSpec kOptions[] = {
     {OptionId::Log, "d", "items", "QEMU_LOG",
      "log items, comma separated: in_asm, exec, cpu, unimp, strace ('-d help' lists them)"},
     {OptionId::LogFile, "D", "logfile", "QEMU_LOG_FILENAME",
-     "write the -d and -strace log here (default stderr)"},
+     "write the -d and -strace log here (default stderr); %d becomes the process id"},
+    {OptionId::LogFilter, "dfilter", "ranges", nullptr,
+     "limit the per-block logs (in_asm, out_asm, exec, cpu) to guest addresses in RANGES: "
+     "comma separated START..LAST, START+LENGTH or END-LENGTH"},
     {OptionId::Strace, "strace", nullptr, "QEMU_STRACE", "log every guest syscall with its result"},
     {OptionId::OneInsnPerTb, "one-insn-per-tb", nullptr, "QEMU_ONE_INSN_PER_TB",
      "translate one guest instruction per block"},
@@ -81,6 +87,9 @@ constexpr OptionSpec kOptions[] = {
     {OptionId::JitDump, "jitdump", nullptr, nullptr,
      "tier 1: write perf's jitdump (~/.debug/jit/.../jit-PID.dump, or under $JITDUMPDIR) with "
      "each block's code and guest pcs as line numbers, for perf record -k mono + perf inject --jit"},
+    {OptionId::Gdb, "g", "port", "QEMU_GDB",
+     "wait for GDB to connect on this TCP port before the program runs (gdb: target remote "
+     ":PORT)"},
     {OptionId::Lockstep, "lockstep", nullptr, nullptr,
      "tier 1 checked against the reference semantics after every instruction; the first "
      "divergence is printed and ends the run (status 125)"},
@@ -109,6 +118,13 @@ constexpr LogItem kLogItems[] = {
     {"nochain", "tier 1: do not chain blocks (every block returns to the dispatcher)"},
     {"exec", "the pc of each block as it runs"},
     {"cpu", "the registers at each block entry"},
+    {"fpu", "with cpu (implied): the FP registers too"},
+    {"int", "every trap the guest takes (other than ecall) and every signal delivered to it"},
+    {"guest_errors", "illegal instructions, bad memory accesses and misaligned jumps the guest makes"},
+    {"page", "the guest memory map at start and after every mmap/munmap/mprotect/mremap/brk"},
+    {"tier", "tier events: each translation, invalidation and code cache flush"},
+    {"stats", "run statistics at exit (and on SIGUSR1 while the guest does not handle it)"},
+    {"mmu", "system mode only (user mode has no MMU): accepted, logs nothing"},
     {"unimp", "unimplemented syscalls and syscall features"},
     {"strace", "every syscall (same as -strace)"},
 };
@@ -196,12 +212,67 @@ llvm::Error applyLog(CommandLine &line, llvm::StringRef items) {
       line.logExec = true;
     else if (item == "cpu")
       line.logCpu = true;
+    else if (item == "fpu")
+      line.logCpu = line.logFpu = true;
+    else if (item == "int")
+      line.user.logInterrupts = true;
+    else if (item == "guest_errors")
+      line.user.logGuestErrors = true;
+    else if (item == "page")
+      line.user.logPage = true;
+    else if (item == "tier")
+      line.logTier = true;
+    else if (item == "stats")
+      line.logStats = true;
+    else if (item == "mmu")
+      ; // nothing to log without an MMU
+    else if (item == "op_opt")
+      return usageError("unimplemented: -d op_opt (it prints tier-2 LLVM IR, and tier 2 does not "
+                        "exist yet)");
     else if (item == "unimp")
       line.user.logUnimplemented = true;
     else if (item == "strace")
       line.user.strace = true;
     else
       return usageError("-d: unknown log item '" + item + "' ('-d help' lists them)");
+  }
+  return llvm::Error::success();
+}
+
+// -dfilter as qemu spells it: 0x1000..0x1fff (inclusive), 0x1000+0x100
+// (start and length), 0x1100-0x100 (end and length, the end included).
+llvm::Error applyLogFilter(CommandLine &line, llvm::StringRef ranges) {
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  ranges.split(parts, ',', -1, false);
+  if (parts.empty())
+    return usageError("-dfilter: no address range given");
+  for (llvm::StringRef part : parts) {
+    auto bad = [&] {
+      return usageError("-dfilter: bad range '" + part +
+                        "' (expected START..LAST, START+LENGTH or END-LENGTH)");
+    };
+    uint64_t a, b;
+    size_t dots = part.find("..");
+    if (dots != llvm::StringRef::npos) {
+      if (part.substr(0, dots).getAsInteger(0, a) || part.substr(dots + 2).getAsInteger(0, b) ||
+          b < a)
+        return bad();
+      line.logFilter.add(a, b);
+      continue;
+    }
+    size_t op = part.find_first_of("+-", 1);
+    if (op == llvm::StringRef::npos || part.substr(0, op).getAsInteger(0, a) ||
+        part.substr(op + 1).getAsInteger(0, b) || b == 0)
+      return bad();
+    if (part[op] == '+') {
+      if (a + (b - 1) < a)
+        return bad();
+      line.logFilter.add(a, a + (b - 1));
+    } else {
+      if (b - 1 > a)
+        return bad();
+      line.logFilter.add(a - (b - 1), a);
+    }
   }
   return llvm::Error::success();
 }
@@ -266,6 +337,7 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
   case OptionId::Argv0: argv0 = value.str(); break;
   case OptionId::Log: return applyLog(line, value);
   case OptionId::LogFile: line.logFile = value.str(); break;
+  case OptionId::LogFilter: return applyLogFilter(line, value);
   case OptionId::Strace: line.user.strace = true; break;
   case OptionId::OneInsnPerTb: line.oneInsnPerBlock = true; break;
   case OptionId::Tier:
@@ -303,6 +375,13 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
   case OptionId::NoCounters: line.counters = false; break;
   case OptionId::PerfMap: line.perfMap = true; break;
   case OptionId::JitDump: line.jitDump = true; break;
+  case OptionId::Gdb: {
+    unsigned port;
+    if (value.getAsInteger(10, port) || port == 0 || port > 65535)
+      return usageError("-g: '" + value + "' is not a TCP port number (1..65535)");
+    line.gdbPort = static_cast<uint16_t>(port);
+    break;
+  }
   case OptionId::Lockstep: line.lockstep = true; break;
   case OptionId::Summary: line.summary = true; break;
   case OptionId::DisassemblerStyle:
@@ -346,8 +425,9 @@ std::string usageText() {
   }
   text += "\n-d items:\n";
   for (const LogItem &item : kLogItems)
-    text += std::string("  ") + item.name + std::string(10 - std::string(item.name).size(), ' ') +
-            item.help + "\n";
+    text += std::string("  ") + item.name +
+            std::string(std::max<size_t>(14 - std::string(item.name).size(), 1), ' ') + item.help +
+            "\n";
   text += "\n-cpu rv64 extensions that can be switched off:";
   for (const char *ext : kExtensions)
     text += std::string(" ") + ext;

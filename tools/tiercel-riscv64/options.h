@@ -29,11 +29,16 @@ struct CommandLine {
   bool jitDump = false;                      // -jitdump
   bool lockstep = false;                     // --lockstep
   std::string profilePath;                   // -profile
+  uint16_t gdbPort = 0;                      // -g: 0 = no GDB stub
   double profileIntervalSeconds = 0;         // -profile-interval
   std::string logFile;   // -D
   bool logInAsm = false; // -d in_asm
   bool logExec = false;  // -d exec
   bool logCpu = false;   // -d cpu
+  bool logFpu = false;   // -d fpu
+  bool logTier = false;  // -d tier
+  bool logStats = false; // -d stats
+  LogFilter logFilter;   // -dfilter
   bool logOutAsm = false; // -d out_asm
   bool noChain = false;   // -d nochain
 };
