@@ -33,12 +33,14 @@ struct StencilLinkage {
 };
 
 // Applies `code`'s relocations to `destination` (a writable alias of the
-// bytes that will run at `execAddress`), whose first `copiedSize` bytes hold
-// the stencil (relocations beyond it, i.e. in a dropped tail jump, are
-// skipped). Returns false when a value does not fit its field; the bytes
-// are then partly patched and must not run.
+// bytes that will run at `execAddress`), which holds the stencil's bytes
+// [begin, end): relocations outside them (in a skipped first load, in a
+// dropped tail jump) are skipped, one that straddles a bound fails.
+// Returns false when a value does not fit its field; the bytes are then
+// partly patched and must not run.
 bool patchStencil(uint8_t *destination, uint64_t execAddress, const StencilCode &code,
-                  uint32_t copiedSize, const HoleValues &holes, const StencilLinkage &linkage);
+                  uint32_t begin, uint32_t end, const HoleValues &holes,
+                  const StencilLinkage &linkage);
 
 // Patches one library section the same way (it has no holes).
 bool patchLibrarySection(uint8_t *destination, uint64_t execAddress, const LibrarySection &section,

@@ -1,7 +1,7 @@
 // The stencil tables generated at build time by the extractor
 // (jit/stencil_extractor/) from the compiled stencil object, and the types
 // they are made of. The translator copies a stencil's bytes and applies its
-// relocations (patchStencil in stencil_set.cpp).
+// relocations (patchStencil in stencil_patcher.cpp).
 #pragma once
 
 #include <cstdint>
@@ -34,12 +34,31 @@ struct StencilRelocation {
   int64_t addend;
 };
 
+// One `mov` between a host register and a guest register's slot in the
+// CpuState, `[r12 + disp32]` with disp32 = the value of `hole` (a register
+// hole) + `addend`. The extractor records the two the translator's reload
+// elision needs, after proving them from the decoded stencil.
+struct RegisterSlotAccess {
+  uint8_t length;       // of the instruction in bytes; 0: the stencil has none
+  uint8_t hostRegister; // x86-64 register number (0 rax, 1 rcx, ... 15 r15)
+  uint8_t hole;         // a Hole of kind Register
+  int32_t addend;
+};
+
 struct StencilCode {
   const uint8_t *bytes;
   uint32_t size;
   uint32_t tailJump; // 5 when the code ends in `jmp Continue` (droppable), else 0
   const StencilRelocation *relocations;
   uint32_t relocationCount;
+  // `mov [r12 + slot], reg` right before the stencil's only jump to
+  // Continue, which no branch of the stencil targets: every path into the
+  // next stencil leaves `reg` equal to the slot.
+  RegisterSlotAccess endStore;
+  // `mov reg, [r12 + slot]` at offset 0, with no branch of the stencil
+  // into it and no relocation in it but its hole: when `reg` already holds
+  // the slot, the stencil may be copied from offset beginLoad.length on.
+  RegisterSlotAccess beginLoad;
 };
 
 // Code or read-only data the stencils share (functions too large to

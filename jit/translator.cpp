@@ -20,8 +20,31 @@ struct Piece {
   int instruction = kNone; // the guest instruction it starts, if any
   int exitJump = kNone;    // this is the Jump of exits[exitJump]
   int exitStub = kNone;    // this is the ExitStub of exits[exitStub]
+  uint32_t skip = 0;       // leading bytes not copied (an elided reload)
   uint32_t size = 0, offset = 0;
 };
+
+// The displacement, i.e. the guest register slot, a register-slot move of
+// `piece` addresses.
+uint64_t slotOf(const Piece &piece, const RegisterSlotAccess &access) {
+  return piece.holes.get(static_cast<Hole>(access.hole)) + static_cast<uint64_t>(access.addend);
+}
+
+// Whether `next` may start after its first instruction: `previous` runs
+// right before it and ends by storing the host register that instruction
+// loads to the slot it loads from (the extractor proved both ends, see
+// StencilCode::endStore and beginLoad), so the load would be a no-op.
+// Only between the instruction stencils of one block: nothing else jumps
+// into one of them.
+bool reloadIsRedundant(const Piece &previous, const Piece &next, int nextIndex) {
+  const RegisterSlotAccess &store = previous.code->endStore;
+  const RegisterSlotAccess &load = next.code->beginLoad;
+  return previous.instruction != kNone && next.instruction != kNone &&
+         previous.continueTo == nextIndex &&
+         next.code != &specialStencil(SpecialStencil::CallSemantics) && store.length != 0 &&
+         load.length != 0 && store.hostRegister == load.hostRegister &&
+         slotOf(previous, store) == slotOf(next, load);
+}
 
 void setOperandHoles(HoleValues &holes, const DecodedInstruction &insn, uint32_t unretired) {
   holes.set(Hole::Pc, insn.pc);
@@ -238,12 +261,21 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
     exitRequest.holes.set(Hole::Pc, block->pc);
     pieces.front().exitRequestTo = static_cast<int>(pieces.size()) - 1;
 
+    // A reload of the register the previous instruction just stored is skipped.
+    uint32_t elided = 0;
+    if (options.elideReloads)
+      for (size_t i = 1; i < pieces.size(); ++i)
+        if (reloadIsRedundant(pieces[i - 1], pieces[i], static_cast<int>(i))) {
+          pieces[i].skip = pieces[i].code->beginLoad.length;
+          ++elided;
+        }
+
     // Layout: a tail jump to the piece right after is dropped.
     uint32_t offset = 0;
     for (size_t i = 0; i < pieces.size(); ++i) {
       Piece &piece = pieces[i];
       piece.offset = offset;
-      piece.size = piece.code->size;
+      piece.size = piece.code->size - piece.skip;
       if (piece.continueTo == static_cast<int>(i) + 1)
         piece.size -= piece.code->tailJump;
       offset += piece.size;
@@ -274,9 +306,9 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
         piece.holes.set(Hole::Target, address(piece.targetTo));
       if (piece.exitRequestTo != kNone)
         piece.holes.set(Hole::ExitRequest, address(piece.exitRequestTo));
-      std::memcpy(write + piece.offset, piece.code->bytes, piece.size);
-      if (!patchStencil(write + piece.offset, address(static_cast<int>(i)), *piece.code, piece.size,
-                        piece.holes, linkage))
+      std::memcpy(write + piece.offset, piece.code->bytes + piece.skip, piece.size);
+      if (!patchStencil(write + piece.offset, address(static_cast<int>(i)), *piece.code, piece.skip,
+                        piece.skip + piece.size, piece.holes, linkage))
         failed = static_cast<int>(i);
     }
     if (failed != kNone) {
@@ -291,6 +323,7 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
       continue;
     }
 
+    reloadsElided_ += elided;
     block->code = code;
     block->codeSize = offset;
     block->instructions.reserve(count);

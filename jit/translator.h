@@ -5,7 +5,9 @@
 //
 // Layout of a block:
 //   BlockEntry                          exit-request check, instret
-//   one stencil per instruction         (the tail jump to the next dropped)
+//   one stencil per instruction         (the tail jump to the next dropped;
+//                                        a reload of what the previous one
+//                                        just stored skipped)
 //   terminator:
 //     b*    Branch -> Jump(taken) / Jump(not taken) -> ExitStub x2
 //     jal   Jal, Jump[Counted] -> ExitStub
@@ -78,6 +80,10 @@ struct Block {
 
 struct TranslatorOptions {
   bool counters = true; // block, edge and jalr-target counters
+  // Skip an instruction stencil's first load of a guest register when the
+  // stencil before it has just stored that register from the same host
+  // register (StencilCode::endStore/beginLoad).
+  bool elideReloads = true;
 };
 
 class Translator {
@@ -101,6 +107,7 @@ public:
 
   // Statistics.
   uint64_t helperFallbacks() const { return helperFallbacks_; }
+  uint64_t reloadsElided() const { return reloadsElided_; } // in the blocks translated
 
 private:
   explicit Translator(CodeCache &cache) : cache_(cache) {}
@@ -111,6 +118,7 @@ private:
   std::vector<uint64_t> externals_;
   JumpCacheEntry *jumpCache_ = nullptr;
   uint64_t helperFallbacks_ = 0;
+  uint64_t reloadsElided_ = 0;
 };
 
 } // namespace tiercel::jit

@@ -1,7 +1,9 @@
 // The stencil extractor: reads the object file the stencil source
 // (jit/stencils/user_stencils.cpp) was compiled to, and writes the C++
 // tables of jit/stencil_set.h: each stencil's bytes and relocations, the
-// library sections they share, and the external symbols they call.
+// library sections they share, and the external symbols they call. It also
+// decodes every stencil (LLVM's x86 disassembler) to prove the facts the
+// translator's reload elision relies on (StencilCode::endStore/beginLoad).
 //
 //   tiercel-extract-stencils <stencils.o> <out.cpp>
 //
@@ -21,8 +23,19 @@
 #include "jit/stencils/stencil_abi.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Demangle/Demangle.h"
+#include "llvm/MC/MCAsmInfo.h"
+#include "llvm/MC/MCContext.h"
+#include "llvm/MC/MCDisassembler/MCDisassembler.h"
+#include "llvm/MC/MCInst.h"
+#include "llvm/MC/MCInstrAnalysis.h"
+#include "llvm/MC/MCInstrInfo.h"
+#include "llvm/MC/MCRegisterInfo.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/MCTargetOptions.h"
+#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -69,6 +82,193 @@ struct Section {
   bool executable = false;
   std::vector<Relocation> relocations;
 };
+
+// What the reload elision may rely on in one stencil (RegisterSlotAccess).
+struct SlotAccess {
+  unsigned length = 0; // 0: none
+  unsigned hostRegister = 0;
+  unsigned hole = 0;
+  int64_t addend = 0;
+};
+struct SlotFacts {
+  SlotAccess endStore, beginLoad;
+};
+
+// Decodes a stencil with LLVM's x86-64 disassembler and proves, or gives up
+// on (leaving the access empty), the two facts of StencilCode:
+//  - endStore: the stencil's only reference to Continue is a `jmp rel32`,
+//    the instruction right before it is `mov [r12 + disp32], reg64` with a
+//    register hole in disp32, and no branch of the stencil targets the jmp:
+//    every path into the next stencil ends with that store;
+//  - beginLoad: the first instruction is `mov reg64, [r12 + disp32]` with a
+//    register hole in disp32 and no other relocation in it, and no branch of
+//    the stencil targets its bytes: the code after it is reached only by
+//    falling through it, so it may be skipped when reg holds the slot.
+// Stencils that could reach their own bytes in a way the decoding does not
+// see (a Self relocation, a rip-relative operand without a relocation) or
+// that do not decode completely get neither.
+class SlotAnalyzer {
+public:
+  SlotAnalyzer();
+  SlotFacts analyze(const Section &stencil) const;
+
+private:
+  struct Decoded {
+    uint64_t offset;
+    uint64_t size;
+    MCInst inst;
+  };
+  // `mov [r12 + disp32], reg64` (store) or `mov reg64, [r12 + disp32]`
+  // whose disp32 is a register hole; empty otherwise.
+  SlotAccess slotMove(const Decoded &insn, bool store, const Section &stencil) const;
+  std::optional<unsigned> gpr64Number(MCRegister reg) const;
+
+  std::string triple_ = "x86_64-unknown-linux-gnu";
+  std::unique_ptr<MCRegisterInfo> registers_;
+  std::unique_ptr<MCAsmInfo> asmInfo_;
+  std::unique_ptr<MCSubtargetInfo> subtarget_;
+  std::unique_ptr<MCInstrInfo> instrInfo_;
+  std::unique_ptr<MCContext> context_;
+  std::unique_ptr<MCDisassembler> disassembler_;
+  std::unique_ptr<MCInstrAnalysis> analysis_;
+};
+
+SlotAnalyzer::SlotAnalyzer() {
+  LLVMInitializeX86TargetInfo();
+  LLVMInitializeX86TargetMC();
+  LLVMInitializeX86Disassembler();
+  std::string error;
+  const Target *target = TargetRegistry::lookupTarget(triple_, error);
+  if (target == nullptr)
+    fail("no x86-64 target in LLVM: " + error);
+  registers_.reset(target->createMCRegInfo(triple_));
+  MCTargetOptions options;
+  asmInfo_.reset(target->createMCAsmInfo(*registers_, triple_, options));
+  subtarget_.reset(target->createMCSubtargetInfo(triple_, "", ""));
+  instrInfo_.reset(target->createMCInstrInfo());
+  if (!registers_ || !asmInfo_ || !subtarget_ || !instrInfo_)
+    fail("cannot set up LLVM's x86-64 MC layer");
+  context_ = std::make_unique<MCContext>(Triple(triple_), asmInfo_.get(), registers_.get(),
+                                         subtarget_.get());
+  disassembler_.reset(target->createMCDisassembler(*subtarget_, *context_));
+  analysis_.reset(target->createMCInstrAnalysis(instrInfo_.get()));
+  if (!disassembler_ || !analysis_)
+    fail("cannot set up LLVM's x86-64 disassembler");
+}
+
+std::optional<unsigned> SlotAnalyzer::gpr64Number(MCRegister reg) const {
+  static const char *const kNames[] = {"RAX", "RCX", "RDX", "RBX", "RSP", "RBP", "RSI", "RDI",
+                                       "R8",  "R9",  "R10", "R11", "R12", "R13", "R14", "R15"};
+  if (!reg.isValid())
+    return std::nullopt;
+  StringRef name = registers_->getName(reg);
+  for (unsigned i = 0; i < 16; ++i)
+    if (name == kNames[i])
+      return i;
+  return std::nullopt;
+}
+
+SlotAccess SlotAnalyzer::slotMove(const Decoded &insn, bool store, const Section &stencil) const {
+  const MCInst &inst = insn.inst;
+  StringRef name = instrInfo_->getName(inst.getOpcode());
+  // MOV64mr: base, scale, index, disp, segment, source.
+  // MOV64rm: destination, base, scale, index, disp, segment.
+  if (name != (store ? "MOV64mr" : "MOV64rm") || inst.getNumOperands() != 6 || insn.size != 8)
+    return {};
+  unsigned memory = store ? 0 : 1;
+  const MCOperand &base = inst.getOperand(memory), &scale = inst.getOperand(memory + 1),
+                  &index = inst.getOperand(memory + 2), &disp = inst.getOperand(memory + 3),
+                  &segment = inst.getOperand(memory + 4);
+  const MCOperand &value = inst.getOperand(store ? 5 : 0);
+  if (!base.isReg() || gpr64Number(base.getReg()) != 12u || !scale.isImm() || scale.getImm() != 1 ||
+      !index.isReg() || index.getReg() != 0 || !disp.isImm() || disp.getImm() != 0 ||
+      !segment.isReg() || segment.getReg() != 0 || !value.isReg())
+    return {};
+  std::optional<unsigned> host = gpr64Number(value.getReg());
+  if (!host)
+    return {};
+  // REX, opcode, ModRM, SIB, then the disp32 the hole is patched into.
+  for (const Relocation &r : stencil.relocations)
+    if (r.offset == insn.offset + 4 && r.target == "Hole" && r.type == "Absolute32S" &&
+        kHoleKinds[r.index] == HoleKind::Register)
+      return SlotAccess{static_cast<unsigned>(insn.size), *host, r.index, r.addend};
+  return {};
+}
+
+SlotFacts SlotAnalyzer::analyze(const Section &stencil) const {
+  ArrayRef<uint8_t> bytes(stencil.bytes);
+  std::vector<Decoded> code;
+  for (uint64_t offset = 0; offset < bytes.size();) {
+    Decoded insn{offset, 0, MCInst()};
+    if (disassembler_->getInstruction(insn.inst, insn.size, bytes.slice(offset), offset, nulls()) !=
+            MCDisassembler::Success ||
+        insn.size == 0)
+      return {};
+    offset += insn.size;
+    code.push_back(std::move(insn));
+  }
+  // A pc-relative field with a relocation refers outside the stencil (Self
+  // relocations are rejected below); one without refers into it.
+  auto relocatedRelative = [&](const Decoded &insn) {
+    for (const Relocation &r : stencil.relocations)
+      if (r.offset >= insn.offset && r.offset < insn.offset + insn.size && r.type == "Relative32")
+        return true;
+    return false;
+  };
+  for (const Relocation &r : stencil.relocations)
+    if (r.target == "Self")
+      return {};
+  // Every offset of the stencil that control can reach other than by
+  // falling through: internal branch targets, and return addresses.
+  std::set<uint64_t> targets;
+  for (const Decoded &insn : code) {
+    const MCInstrDesc &desc = instrInfo_->get(insn.inst.getOpcode());
+    uint64_t target = 0;
+    bool external = relocatedRelative(insn);
+    if (analysis_->evaluateBranch(insn.inst, insn.offset, insn.size, target)) {
+      if (!external)
+        targets.insert(target);
+    } else if (desc.isBranch() && !desc.isIndirectBranch()) {
+      return {}; // a direct branch whose target the analysis cannot compute
+    }
+    if (!external && analysis_->evaluateMemoryOperandAddress(insn.inst, subtarget_.get(),
+                                                             insn.offset, insn.size))
+      return {}; // an address inside the stencil itself
+    if (desc.isCall())
+      targets.insert(insn.offset + insn.size);
+  }
+
+  SlotFacts facts;
+  const Relocation *toContinue = nullptr;
+  unsigned continues = 0;
+  for (const Relocation &r : stencil.relocations)
+    if (r.target == "Hole" && r.index == static_cast<unsigned>(Hole::Continue)) {
+      toContinue = &r;
+      ++continues;
+    }
+  if (continues == 1 && toContinue->type == "Relative32" && toContinue->addend == -4) {
+    for (size_t i = 1; i < code.size(); ++i) {
+      const Decoded &jump = code[i];
+      if (jump.offset + 1 != toContinue->offset || jump.size != 5 || bytes[jump.offset] != 0xe9)
+        continue;
+      if (!targets.count(jump.offset))
+        facts.endStore = slotMove(code[i - 1], true, stencil);
+    }
+  }
+  if (!code.empty()) {
+    SlotAccess load = slotMove(code.front(), false, stencil);
+    bool alone = true;
+    for (const Relocation &r : stencil.relocations)
+      if (r.offset < load.length && r.offset != 4)
+        alone = false;
+    for (uint64_t target : targets)
+      if (target < load.length)
+        alone = false;
+    if (load.length != 0 && alone)
+      facts.beginLoad = load;
+  }
+  return facts;
+}
 
 class Extractor {
 public:
@@ -234,6 +434,13 @@ void writeRelocations(raw_ostream &os, const std::vector<Relocation> &relocation
        << ", " << r.index << ", " << r.addend << "},";
 }
 
+std::string slotAccessInitializer(const SlotAccess &access) {
+  if (access.length == 0)
+    return "{0, 0, 0, 0}";
+  return "{" + std::to_string(access.length) + ", " + std::to_string(access.hostRegister) + ", " +
+         std::to_string(access.hole) + ", " + std::to_string(access.addend) + "}";
+}
+
 void Extractor::run(const std::string &outputPath) {
   for (const SectionRef &section : object_.sections()) {
     Expected<section_iterator> relocated = section.getRelocatedSection();
@@ -284,6 +491,8 @@ void Extractor::run(const std::string &outputPath) {
      << "#include \"jit/stencil_set.h\"\n\nnamespace tiercel::jit {\nnamespace {\n\n";
   std::map<std::string, std::string> codeName; // key -> variable
   unsigned counter = 0;
+  SlotAnalyzer analyzer;
+  unsigned elisionEnds = 0, elisionBegins = 0;
   for (auto &[key, section] : stencils_) {
     std::string name = "kStencil" + std::to_string(counter++);
     codeName[key] = name;
@@ -303,9 +512,13 @@ void Extractor::run(const std::string &outputPath) {
       writeRelocations(os, section.relocations);
       os << "\n};\n";
     }
+    SlotFacts facts = analyzer.analyze(section);
+    elisionEnds += facts.endStore.length != 0;
+    elisionBegins += facts.beginLoad.length != 0;
     os << "const StencilCode " << name << " = {" << name << "Bytes, " << size << ", " << tailJump
        << ", " << (section.relocations.empty() ? "nullptr" : name + "Relocations") << ", "
-       << section.relocations.size() << "};\n\n";
+       << section.relocations.size() << ", " << slotAccessInitializer(facts.endStore) << ", "
+       << slotAccessInitializer(facts.beginLoad) << "};\n\n";
   }
   for (size_t i = 0; i < library_.size(); ++i) {
     const Section &section = library_[i];
@@ -349,8 +562,10 @@ void Extractor::run(const std::string &outputPath) {
      << "  static const StencilTables tables = {kInstructions, kSpecials, kLibrary, "
      << library_.size() << ", kExternals, " << externals_.size() << "};\n"
      << "  return tables;\n}\n\n} // namespace tiercel::jit\n";
-  std::fprintf(stderr, "tiercel-extract-stencils: %zu stencils, %zu library sections, %zu externals\n",
-               stencils_.size(), library_.size(), externals_.size());
+  std::fprintf(stderr,
+               "tiercel-extract-stencils: %zu stencils, %zu library sections, %zu externals; "
+               "%u end in a register store, %u begin with a skippable register load\n",
+               stencils_.size(), library_.size(), externals_.size(), elisionEnds, elisionBegins);
 }
 
 } // namespace

@@ -169,12 +169,13 @@ std::string BaselineEngine::summary() const {
   char line[256];
   std::snprintf(line, sizeof line,
                 "tier 1: %" PRIu64 " blocks, %" PRIu64 " instructions translated, median %.1f ns "
-                "per instruction (mean %.1f); code cache %zu KiB used, %" PRIu64 " flushes",
+                "per instruction (mean %.1f); code cache %zu KiB used, %" PRIu64 " flushes, %" PRIu64
+                " reloads elided",
                 blocksTranslated_, instructionsTranslated_,
                 medianTranslationNanosecondsPerInstruction(),
                 instructionsTranslated_ ? double(translationNanoseconds_) / double(instructionsTranslated_) : 0.0,
                 cache_->codeUsed() / 1024,
-                cacheFlushes_);
+                cacheFlushes_, translator_->reloadsElided());
   return line;
 }
 

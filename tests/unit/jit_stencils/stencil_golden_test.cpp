@@ -25,7 +25,10 @@ const char *const kSpecialNames[] = {"BlockEntry", "ExitRequestStub", "Jump", "J
 std::string goldenPath() { return std::string(TIERCEL_SOURCE_DIR) + "/tests/unit/jit_stencils/host_instructions.golden"; }
 
 // One line per stencil: name, variant, host instructions, bytes (the tail
-// jump to the next stencil excluded: the translator drops it).
+// jump to the next stencil excluded: the translator drops it), and what the
+// reload elision may use: "store" when it ends by storing a guest register
+// (StencilCode::endStore), "load" when its first load can be skipped
+// (beginLoad), "-" for neither.
 std::string currentCounts() {
   auto disassembler = HostDisassembler::create();
   EXPECT_TRUE(static_cast<bool>(disassembler));
@@ -34,13 +37,18 @@ std::string currentCounts() {
     return "";
   }
   std::ostringstream out;
-  out << "# stencil variant host-instructions bytes (tests/unit/jit_stencils/stencil_golden_test.cpp)\n";
+  out << "# stencil variant host-instructions bytes reload-elision "
+         "(tests/unit/jit_stencils/stencil_golden_test.cpp)\n";
   auto line = [&](const std::string &name, const char *variant, const StencilCode &code) {
     size_t undecoded = 0;
     uint32_t size = code.size - code.tailJump;
     size_t count = (*disassembler)->countInstructions(code.bytes, size, &undecoded);
     EXPECT_EQ(undecoded, 0u) << name << " " << variant;
-    out << name << " " << variant << " " << count << " " << size << "\n";
+    std::string elision = code.endStore.length != 0 ? "store" : "";
+    if (code.beginLoad.length != 0)
+      elision += elision.empty() ? "load" : "+load";
+    out << name << " " << variant << " " << count << " " << size << " "
+        << (elision.empty() ? "-" : elision) << "\n";
   };
   for (size_t op = 0; op < kOpcodeCount; ++op)
     for (unsigned variant = 0; variant < kStencilVariantCount; ++variant)

@@ -3,6 +3,7 @@
 // patched by hand run the semantics on a CpuState.
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <set>
@@ -83,6 +84,81 @@ TEST(StencilTables, OperandsBecomeTheHolesTheSemanticsRead) {
   EXPECT_EQ(beq, (std::set<Hole>{Hole::Rs1, Hole::Rs2, Hole::Taken, Hole::NotTaken}));
 }
 
+// The reload-elision facts, checked on the bytes independently of the
+// extractor's disassembler: `mov [r12 + disp32], reg64` is REX.W+B (R for
+// r8-r15), 89, ModRM mod=10 rm=100, SIB 24, disp32; the load is the same
+// with opcode 8B. The register is REX.R:ModRM.reg and the disp32 field is
+// the access's register hole.
+void expectSlotMove(const StencilCode &code, uint32_t at, uint8_t opcode,
+                    const RegisterSlotAccess &access, const char *what) {
+  ASSERT_EQ(access.length, 8u) << what;
+  ASSERT_LE(at + 8, code.size) << what;
+  const uint8_t *insn = code.bytes + at;
+  EXPECT_EQ(insn[0] & 0xfb, 0x49) << what;
+  EXPECT_EQ(insn[1], opcode) << what;
+  EXPECT_EQ(insn[2] & 0xc7, 0x84) << what;
+  EXPECT_EQ(insn[3], 0x24) << what;
+  EXPECT_EQ(((insn[0] & 4) << 1) | ((insn[2] >> 3) & 7), access.hostRegister) << what;
+  EXPECT_EQ(kHoleKinds[access.hole], HoleKind::Register) << what;
+  bool found = false;
+  for (uint32_t i = 0; i < code.relocationCount; ++i) {
+    const StencilRelocation &r = code.relocations[i];
+    if (r.offset == at + 4) {
+      found = r.target == RelocationTarget::Hole && r.index == access.hole &&
+              r.type == RelocationType::Absolute32S && r.addend == access.addend;
+    } else if (opcode == 0x8b && r.offset < 8) {
+      ADD_FAILURE() << what << ": another relocation in the skippable load";
+    }
+  }
+  EXPECT_TRUE(found) << what << ": the slot is not the access's hole";
+}
+
+TEST(StencilTables, ReloadElisionFactsDescribeTheBytes) {
+  unsigned stores = 0, loads = 0;
+  auto check = [&](const StencilCode &code, const std::string &what) {
+    if (code.endStore.length != 0) {
+      ++stores;
+      // The store sits right before the one `jmp Continue`.
+      int continues = 0;
+      uint32_t jump = 0;
+      for (uint32_t i = 0; i < code.relocationCount; ++i)
+        if (code.relocations[i].target == RelocationTarget::Hole &&
+            code.relocations[i].index == static_cast<uint16_t>(Hole::Continue)) {
+          ++continues;
+          jump = code.relocations[i].offset - 1;
+        }
+      EXPECT_EQ(continues, 1) << what;
+      ASSERT_GE(jump, 8u) << what;
+      EXPECT_EQ(code.bytes[jump], 0xe9) << what;
+      expectSlotMove(code, jump - 8, 0x89, code.endStore, what.c_str());
+    }
+    if (code.beginLoad.length != 0) {
+      ++loads;
+      expectSlotMove(code, 0, 0x8b, code.beginLoad, what.c_str());
+    }
+  };
+  for (size_t i = 0; i < kOpcodeCount * kStencilVariantCount; ++i)
+    if (const StencilCode *code = stencilTables().instructions[i])
+      check(*code, std::string(mnemonicOf(static_cast<Opcode>(i / kStencilVariantCount))) + " " +
+                       std::to_string(i % kStencilVariantCount));
+  for (unsigned i = 0; i < kSpecialStencilCount; ++i)
+    check(specialStencil(static_cast<SpecialStencil>(i)), "special " + std::to_string(i));
+
+  // The pair the elision is for: add writes rd last, sb reads rs1 first.
+  const StencilCode &addRd = *instructionStencil(Opcode::Add, StencilVariant::RdNonZero);
+  EXPECT_EQ(addRd.endStore.length, 8u);
+  EXPECT_EQ(addRd.endStore.hole, static_cast<uint8_t>(Hole::Rd));
+  const StencilCode &sbPlain = *instructionStencil(Opcode::Sb, StencilVariant::Plain);
+  EXPECT_EQ(sbPlain.beginLoad.length, 8u);
+  EXPECT_EQ(sbPlain.beginLoad.hole, static_cast<uint8_t>(Hole::Rs1));
+  // rd = x0 stores nothing; a helper call neither ends nor begins so.
+  EXPECT_EQ(instructionStencil(Opcode::Add, StencilVariant::RdZero)->endStore.length, 0u);
+  EXPECT_EQ(specialStencil(SpecialStencil::CallSemantics).beginLoad.length, 0u);
+  EXPECT_EQ(specialStencil(SpecialStencil::CallSemantics).endStore.length, 0u);
+  EXPECT_GT(stores, 50u);
+  EXPECT_GT(loads, 50u);
+}
+
 // A tiny translator for tests: library first, then stencils back to back,
 // each Continue patched to the next one, in memory below 2 GiB.
 class Assembler {
@@ -118,13 +194,14 @@ public:
 
   uint64_t here() const { return address(used_); }
 
-  // Appends a stencil; its Continue hole points right after it (the tail
-  // jump is dropped).
-  void append(const StencilCode &code, HoleValues holes) {
-    uint32_t size = code.size - code.tailJump;
+  // Appends a stencil from offset `skip` on; its Continue hole points right
+  // after it (the tail jump is dropped).
+  void append(const StencilCode &code, HoleValues holes, uint32_t skip = 0) {
+    uint32_t size = code.size - code.tailJump - skip;
     holes.set(Hole::Continue, address(used_) + size);
-    std::memcpy(memory_ + used_, code.bytes, code.size);
-    ASSERT_TRUE(patchStencil(memory_ + used_, address(used_), code, size, holes, linkage()));
+    std::memcpy(memory_ + used_, code.bytes + skip, size);
+    ASSERT_TRUE(
+        patchStencil(memory_ + used_, address(used_), code, skip, skip + size, holes, linkage()));
     used_ += size;
   }
 
@@ -213,6 +290,47 @@ TEST(StencilExecution, StraightLineBlockRunsTheSemantics) {
   EXPECT_EQ(assembler.run(cpu, entry, nullptr), static_cast<uint64_t>(ExitCode::ExitRequest));
   EXPECT_EQ(cpu.pc, 0x1000u);
   EXPECT_EQ(cpu.instret, 4u);
+}
+
+TEST(StencilExecution, AStencilCopiedAfterItsFirstLoadUsesTheStoredRegister) {
+  // add x13, x21, x15 ; ld x12, 8(x13) with ld's reload of x13 not copied.
+  const StencilCode &addRd = *instructionStencil(Opcode::Add, StencilVariant::RdNonZero);
+  const StencilCode &ld = *instructionStencil(Opcode::Ld, StencilVariant::RdNonZero);
+  ASSERT_EQ(addRd.endStore.hostRegister, ld.beginLoad.hostRegister);
+  Assembler assembler;
+  uint64_t entry = appendBlockEntry(assembler, 0x5000, 2);
+  assembler.append(addRd, instruction(0x5000, 13, 21, 15, 0));
+  HoleValues load = instruction(0x5004, 12, 13, 0, 8);
+  load.set(Hole::Unretired, 1);
+  assembler.append(ld, load, ld.beginLoad.length);
+  HoleValues exit;
+  exit.set(Hole::Pc, 0x5008);
+  exit.set(Hole::ExitRecord, 0x30000);
+  assembler.append(specialStencil(SpecialStencil::ExitStub), exit);
+
+  alignas(8) uint8_t memory[64] = {};
+  uint64_t value = 0x0102030405060708;
+  std::memcpy(memory + 40, &value, 8);
+  CpuState cpu;
+  clear(cpu);
+  cpu.x[21] = 30;
+  cpu.x[15] = 2;
+  EXPECT_EQ(assembler.run(cpu, entry, memory), 0x30000u);
+  EXPECT_EQ(cpu.x[13], 32u);
+  EXPECT_EQ(cpu.x[12], value);
+}
+
+TEST(StencilPatcher, RelocationsOutsideTheCopiedBytes) {
+  // Skipping the first load skips its hole; a bound inside a field fails.
+  const StencilCode &ld = *instructionStencil(Opcode::Ld, StencilVariant::RdNonZero);
+  ASSERT_EQ(ld.beginLoad.length, 8u);
+  std::vector<uint8_t> copy(ld.bytes, ld.bytes + ld.size);
+  HoleValues holes = instruction(0x6000, 1, 2, 0, 0);
+  StencilLinkage linkage{nullptr, nullptr};
+  uint64_t at = 0x10000000;
+  EXPECT_TRUE(patchStencil(copy.data() + 8, at + 8, ld, 8, ld.size - ld.tailJump, holes, linkage));
+  EXPECT_TRUE(std::equal(copy.begin(), copy.begin() + 8, ld.bytes)); // untouched
+  EXPECT_FALSE(patchStencil(copy.data() + 6, at + 6, ld, 6, ld.size, holes, linkage));
 }
 
 TEST(StencilExecution, BranchPicksItsSuccessor) {
