@@ -46,6 +46,13 @@ bool reloadIsRedundant(const Piece &previous, const Piece &next, int nextIndex) 
          slotOf(previous, store) == slotOf(next, load);
 }
 
+// rs1 <-> rs2 of a commutative instruction (kCommutative: same result).
+void swapSources(HoleValues &holes) {
+  uint64_t rs1 = holes.get(Hole::Rs1);
+  holes.set(Hole::Rs1, holes.get(Hole::Rs2));
+  holes.set(Hole::Rs2, rs1);
+}
+
 void setOperandHoles(HoleValues &holes, const DecodedInstruction &insn, uint32_t unretired) {
   holes.set(Hole::Pc, insn.pc);
   holes.set(Hole::NextPc, insn.nextPc());
@@ -261,14 +268,33 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
     exitRequest.holes.set(Hole::Pc, block->pc);
     pieces.front().exitRequestTo = static_cast<int>(pieces.size()) - 1;
 
-    // A reload of the register the previous instruction just stored is skipped.
-    uint32_t elided = 0;
+    // A reload of the register the previous instruction just stored is
+    // skipped. A commutative instruction whose stencil loads the other
+    // operand first gets its operands exchanged, so the reload it starts
+    // with is the one the previous instruction made redundant.
+    uint32_t elided = 0, swaps = 0;
     if (options.elideReloads)
-      for (size_t i = 1; i < pieces.size(); ++i)
-        if (reloadIsRedundant(pieces[i - 1], pieces[i], static_cast<int>(i))) {
-          pieces[i].skip = pieces[i].code->beginLoad.length;
+      for (size_t i = 1; i < pieces.size(); ++i) {
+        Piece &piece = pieces[i];
+        bool redundant = reloadIsRedundant(pieces[i - 1], piece, static_cast<int>(i));
+        if (!redundant && piece.instruction != kNone && piece.code != nullptr &&
+            piece.code != &specialStencil(SpecialStencil::CallSemantics)) {
+          const DecodedInstruction &insn = instructions[static_cast<size_t>(piece.instruction)];
+          if (hasFlag(insn.opcode, kCommutative) && insn.rs1 != 0 && insn.rs2 != 0 &&
+              insn.rs1 != insn.rs2) {
+            swapSources(piece.holes);
+            redundant = reloadIsRedundant(pieces[i - 1], piece, static_cast<int>(i));
+            if (!redundant)
+              swapSources(piece.holes);
+            else
+              ++swaps;
+          }
+        }
+        if (redundant) {
+          piece.skip = piece.code->beginLoad.length;
           ++elided;
         }
+      }
 
     // Layout: a tail jump to the piece right after is dropped.
     uint32_t offset = 0;
@@ -324,6 +350,7 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
     }
 
     reloadsElided_ += elided;
+    operandSwaps_ += swaps;
     block->code = code;
     block->codeSize = offset;
     block->instructions.reserve(count);

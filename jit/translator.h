@@ -108,6 +108,9 @@ public:
   // Statistics.
   uint64_t helperFallbacks() const { return helperFallbacks_; }
   uint64_t reloadsElided() const { return reloadsElided_; } // in the blocks translated
+  // Of those, the ones made possible by exchanging a commutative
+  // instruction's rs1 and rs2.
+  uint64_t operandSwaps() const { return operandSwaps_; }
 
 private:
   explicit Translator(CodeCache &cache) : cache_(cache) {}
@@ -119,6 +122,7 @@ private:
   JumpCacheEntry *jumpCache_ = nullptr;
   uint64_t helperFallbacks_ = 0;
   uint64_t reloadsElided_ = 0;
+  uint64_t operandSwaps_ = 0;
 };
 
 } // namespace tiercel::jit

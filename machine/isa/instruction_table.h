@@ -58,6 +58,7 @@ enum InstructionFlags : uint32_t {
   kAtomic = 1u << 7,             // LR/SC/AMO
   kFloat = 1u << 8,              // touches the FP state (needs mstatus.FS)
   kCsr = 1u << 9,                // reads/writes a CSR
+  kCommutative = 1u << 10,       // rs1 and rs2 may trade places (same rd, same result)
 };
 
 enum class Opcode : uint16_t {

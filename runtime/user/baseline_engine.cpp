@@ -166,16 +166,16 @@ double BaselineEngine::medianTranslationNanosecondsPerInstruction() const {
 }
 
 std::string BaselineEngine::summary() const {
-  char line[256];
+  char line[384];
   std::snprintf(line, sizeof line,
                 "tier 1: %" PRIu64 " blocks, %" PRIu64 " instructions translated, median %.1f ns "
                 "per instruction (mean %.1f); code cache %zu KiB used, %" PRIu64 " flushes, %" PRIu64
-                " reloads elided",
+                " reloads elided (%" PRIu64 " by exchanging commutative operands)",
                 blocksTranslated_, instructionsTranslated_,
                 medianTranslationNanosecondsPerInstruction(),
                 instructionsTranslated_ ? double(translationNanoseconds_) / double(instructionsTranslated_) : 0.0,
                 cache_->codeUsed() / 1024,
-                cacheFlushes_, translator_->reloadsElided());
+                cacheFlushes_, translator_->reloadsElided(), translator_->operandSwaps());
   return line;
 }
 

@@ -176,5 +176,31 @@ TEST_F(ReloadElision, ChainsOfDependentInstructions) {
   EXPECT_EQ(cpu.instret, 4u);
 }
 
+TEST_F(ReloadElision, CommutativeOperandsAreExchangedToMatchTheStore) {
+  // addi a3, a3, 1 ; add a3, a3, a5: the add stencil loads rs2 first, so
+  // only with a3 as its rs2 does the reload of a3 go. sub a4, a3, a5 is not
+  // commutative and keeps its operands.
+  uint64_t swapsBefore = translator_->operandSwaps();
+  std::unique_ptr<Block> swapped = translate({addi(13, 13, 1), add(13, 13, 15)}, true);
+  ASSERT_NE(swapped, nullptr);
+  if (translator_->operandSwaps() == swapsBefore)
+    GTEST_SKIP() << "the add stencil loads rs1 first with this compiler: nothing to exchange";
+  EXPECT_EQ(lastElided_, 1u);
+  std::unique_ptr<Block> plain = translate({addi(13, 13, 1), add(13, 13, 15)}, false);
+  EXPECT_EQ(hostInstructions(*swapped) + 1, hostInstructions(*plain));
+  for (Block *block : {swapped.get(), plain.get()}) {
+    CpuState cpu;
+    std::memset(static_cast<void *>(&cpu), 0, sizeof cpu);
+    cpu.x[13] = 40;
+    cpu.x[15] = 2;
+    alignas(8) uint8_t memory[8] = {};
+    tiercel_enter_generated_code(&cpu, memory, reinterpret_cast<GeneratedCode>(block->code));
+    EXPECT_EQ(cpu.x[13], 43u);
+  }
+  uint64_t swaps = translator_->operandSwaps();
+  translate({addi(13, 13, 1), sub(14, 13, 15)}, true);
+  EXPECT_EQ(translator_->operandSwaps(), swaps);
+}
+
 } // namespace
 } // namespace tiercel::jit
