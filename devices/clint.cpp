@@ -58,13 +58,18 @@ void Clint::updateTimerLines(uint64_t nowNs) {
   }
 }
 
-uint64_t Clint::nextDeadlineNs() {
-  std::lock_guard lock(mutex_);
+// The lock is held.
+uint64_t Clint::earliestDeadline() const {
   uint64_t earliest = kNoDeadline;
   for (size_t hart = 0; hart < harts_.size(); ++hart)
     if (!timerLevel_[hart])
       earliest = std::min(earliest, nsWhenMtimeReaches(mtimecmp_[hart]));
   return earliest;
+}
+
+uint64_t Clint::nextDeadlineNs() {
+  std::lock_guard lock(mutex_);
+  return earliestDeadline();
 }
 
 void Clint::tick(uint64_t nowNs) {
@@ -118,10 +123,7 @@ bool Clint::write(uint64_t offset, unsigned size, uint64_t value) {
       }
       return true;
     }
-    uint64_t before = kNoDeadline;
-    for (size_t hart = 0; hart < harts_.size(); ++hart)
-      if (!timerLevel_[hart])
-        before = std::min(before, nsWhenMtimeReaches(mtimecmp_[hart]));
+    uint64_t before = earliestDeadline();
     if (offset >= kMtimecmpBase && offset < kMtimecmpBase + 8 * harts) {
       unsigned shift = static_cast<unsigned>(offset % 8);
       if (!((size == 8 && shift == 0) || (size == 4 && shift % 4 == 0)))
@@ -138,11 +140,7 @@ bool Clint::write(uint64_t offset, unsigned size, uint64_t value) {
       return false;
     }
     updateTimerLines(now);
-    uint64_t after = kNoDeadline;
-    for (size_t hart = 0; hart < harts_.size(); ++hart)
-      if (!timerLevel_[hart])
-        after = std::min(after, nsWhenMtimeReaches(mtimecmp_[hart]));
-    earlier = after < before;
+    earlier = earliestDeadline() < before;
   }
   if (earlier && rearm_)
     rearm_();

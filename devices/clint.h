@@ -47,6 +47,7 @@ public:
 private:
   uint64_t mtimeAt(uint64_t nowNs) const;
   uint64_t nsWhenMtimeReaches(uint64_t ticks) const;
+  uint64_t earliestDeadline() const; // of the harts whose MTIP is low
   void updateTimerLines(uint64_t nowNs);
 
   const DeviceClock &clock_;

@@ -58,27 +58,13 @@ const char *edgeKindName(EdgeKind kind) {
   return "unknown";
 }
 
-// The function symbol of `image` holding pc, as symbolize() decides it.
-static const Symbol *findSymbol(const GuestImage &image, uint64_t pc) {
-  auto after =
-      std::upper_bound(image.symbols.begin(), image.symbols.end(), pc,
-                       [](uint64_t value, const Symbol &symbol) { return value < symbol.address; });
-  if (after == image.symbols.begin())
-    return nullptr;
-  const Symbol &symbol = *std::prev(after);
-  // Size 0 (hand-written assembly): the symbol reaches up to the next one.
-  if (symbol.size != 0 && pc - symbol.address >= symbol.size)
-    return nullptr;
-  return &symbol;
-}
-
 CodeLocation locateCode(const RunProfile &profile, uint64_t pc) {
   CodeLocation location;
   for (size_t index = 0; index < profile.images.size(); ++index) {
     const GuestImage &image = profile.images[index];
     if (pc < image.start || pc >= image.end)
       continue;
-    const Symbol *symbol = findSymbol(image, pc);
+    const Symbol *symbol = findFunctionSymbol(image, pc);
     if (location.image == nullptr || symbol != nullptr) {
       location.image = &image;
       location.imageIndex = index;
@@ -107,13 +93,6 @@ BlockFrames blockFrames(const RunProfile &profile, const BlockProfile &block) {
       symbol != nullptr && !symbol->name.empty() ? symbol->name : hexString(block.startPc);
   frames.block = hexString(block.startPc) + " [" + tierName(block.tier) + "]";
   return frames;
-}
-
-uint64_t totalEstimatedInstructions(const RunProfile &profile) {
-  uint64_t total = 0;
-  for (const BlockProfile &block : profile.blocks)
-    total += block.estimatedInstructions();
-  return total;
 }
 
 } // namespace tiercel::profiles::detail

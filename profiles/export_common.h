@@ -46,9 +46,6 @@ struct BlockFrames {
 };
 BlockFrames blockFrames(const RunProfile &profile, const BlockProfile &block);
 
-// The sum of estimatedInstructions() over all blocks.
-uint64_t totalEstimatedInstructions(const RunProfile &profile);
-
 // The exporters behind exportProfile(), one per format.
 llvm::Expected<std::vector<uint8_t>> exportPprof(const RunProfile &profile);
 std::vector<uint8_t> exportSpeedscope(const RunProfile &profile);

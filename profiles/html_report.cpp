@@ -107,7 +107,7 @@ private:
 };
 
 void summarySection(std::string &out, const RunProfile &profile) {
-  uint64_t estimated = detail::totalEstimatedInstructions(profile);
+  uint64_t estimated = totalEstimatedInstructions(profile);
   std::string commandLine;
   for (const std::string &argument : profile.commandLine)
     commandLine += (commandLine.empty() ? "" : " ") + argument;
@@ -164,7 +164,7 @@ struct FunctionTotals {
 };
 
 void topFunctionsSection(std::string &out, const RunProfile &profile) {
-  uint64_t total = detail::totalEstimatedInstructions(profile);
+  uint64_t total = totalEstimatedInstructions(profile);
   // Keyed by (image index or -1, function name): the same name in two images
   // is two functions.
   std::map<std::pair<long, std::string>, FunctionTotals> functions;
@@ -219,7 +219,7 @@ void topFunctionsSection(std::string &out, const RunProfile &profile) {
 }
 
 void topBlocksSection(std::string &out, const RunProfile &profile) {
-  uint64_t total = detail::totalEstimatedInstructions(profile);
+  uint64_t total = totalEstimatedInstructions(profile);
   std::vector<const BlockProfile *> sorted;
   for (const BlockProfile &block : profile.blocks)
     sorted.push_back(&block);

@@ -26,29 +26,41 @@ uint64_t guestCodeHash(const uint8_t *data, size_t size) {
   return hash;
 }
 
+const Symbol *findFunctionSymbol(const GuestImage &image, uint64_t pc) {
+  auto after = std::upper_bound(image.symbols.begin(), image.symbols.end(), pc,
+                                [](uint64_t value, const Symbol &symbol) {
+                                  return value < symbol.address;
+                                });
+  if (after == image.symbols.begin())
+    return nullptr;
+  const Symbol &symbol = *std::prev(after);
+  if (symbol.size != 0 && pc - symbol.address >= symbol.size)
+    return nullptr;
+  return &symbol;
+}
+
 std::string symbolize(const RunProfile &profile, uint64_t pc) {
   for (const GuestImage &image : profile.images) {
     if (pc < image.start || pc >= image.end)
       continue;
-    // The last symbol starting at or below pc.
-    auto after = std::upper_bound(image.symbols.begin(), image.symbols.end(), pc,
-                                  [](uint64_t value, const Symbol &symbol) {
-                                    return value < symbol.address;
-                                  });
-    while (after != image.symbols.begin()) {
-      const Symbol &symbol = *--after;
-      // Size 0 (hand-written assembly often has none): trust it up to the next symbol.
-      if (symbol.size != 0 && pc >= symbol.address + symbol.size)
-        break;
-      uint64_t offset = pc - symbol.address;
-      if (offset == 0)
-        return symbol.name;
-      char suffix[24];
-      std::snprintf(suffix, sizeof suffix, "+0x%" PRIx64, offset);
-      return symbol.name + suffix;
-    }
+    const Symbol *symbol = findFunctionSymbol(image, pc);
+    if (symbol == nullptr)
+      continue;
+    uint64_t offset = pc - symbol->address;
+    if (offset == 0)
+      return symbol->name;
+    char suffix[24];
+    std::snprintf(suffix, sizeof suffix, "+0x%" PRIx64, offset);
+    return symbol->name + suffix;
   }
   return "";
+}
+
+uint64_t totalEstimatedInstructions(const RunProfile &profile) {
+  uint64_t total = 0;
+  for (const BlockProfile &block : profile.blocks)
+    total += block.estimatedInstructions();
+  return total;
 }
 
 } // namespace tiercel::profiles

@@ -124,8 +124,16 @@ struct RunProfile {
 // 64-bit FNV-1a of the bytes: the identity of a piece of guest code.
 uint64_t guestCodeHash(const uint8_t *data, size_t size);
 
+// The function symbol of `image` holding `pc`: the last one starting at or
+// below it, if its size covers pc (a size-0 symbol, as hand-written
+// assembly has, reaches up to the next one); nullptr when none does.
+const Symbol *findFunctionSymbol(const GuestImage &image, uint64_t pc);
+
 // Looks up the function symbol holding `pc` in any image: "name+0x12", or
 // "" when no image has one.
 std::string symbolize(const RunProfile &profile, uint64_t pc);
+
+// The sum of estimatedInstructions() over all blocks.
+uint64_t totalEstimatedInstructions(const RunProfile &profile);
 
 } // namespace tiercel::profiles

@@ -45,8 +45,9 @@ public:
   void noteInvalidation(uint64_t pc, uint64_t length, uint64_t blocksDropped);
   void noteFlush();
 
-  profiles::BlockProfile &record(uint32_t index) { return records_[index]; }
   const std::vector<profiles::BlockProfile> &records() const { return records_; }
+  // To add counts of translations whose counters go away (a cache flush).
+  std::vector<profiles::BlockProfile> &mutableRecords() { return records_; }
   const std::vector<profiles::Event> &events() const { return events_; }
   uint64_t eventsDropped() const { return eventsDropped_; }
   uint64_t invalidations() const { return invalidations_; }

@@ -365,12 +365,7 @@ void BaselineEngine::invalidateRange(uint64_t start, uint64_t length) {
       ++it;
     }
   }
-  blocksInvalidated_ += dropped;
-  if (options_.profile != nullptr && dropped != 0)
-    options_.profile->noteInvalidation(start, length, dropped);
-  if (options_.log != nullptr && options_.logTier && dropped != 0)
-    std::fprintf(options_.log, "tier: invalidate 0x%" PRIx64 "..0x%" PRIx64 ": %" PRIu64 " blocks\n",
-                 start, end, dropped);
+  noteInvalidation(start, length, dropped);
 }
 
 void BaselineEngine::setBreakpoints(const std::unordered_set<uint64_t> *breakpoints) {
@@ -386,11 +381,24 @@ void BaselineEngine::invalidateAll() {
     retired_.push_back(std::move(entry.second));
   }
   blocks_.clear();
+  noteInvalidation(0, ~uint64_t{0}, dropped);
+}
+
+// Counts `dropped` blocks of [start, start + length) (the whole space for
+// invalidateAll) for the statistics, the profile and -d tier.
+void BaselineEngine::noteInvalidation(uint64_t start, uint64_t length, uint64_t dropped) {
+  if (dropped == 0)
+    return;
   blocksInvalidated_ += dropped;
-  if (options_.profile != nullptr && dropped != 0)
-    options_.profile->noteInvalidation(0, ~uint64_t{0}, dropped);
-  if (options_.log != nullptr && options_.logTier && dropped != 0)
+  if (options_.profile != nullptr)
+    options_.profile->noteInvalidation(start, length, dropped);
+  if (options_.log == nullptr || !options_.logTier)
+    return;
+  if (length == ~uint64_t{0})
     std::fprintf(options_.log, "tier: invalidate all: %" PRIu64 " blocks\n", dropped);
+  else
+    std::fprintf(options_.log, "tier: invalidate 0x%" PRIx64 "..0x%" PRIx64 ": %" PRIu64 " blocks\n",
+                 start, start + length < start ? ~uint64_t{0} : start + length, dropped);
 }
 
 // A block's counters and host code into its profile record. The code cache
@@ -426,21 +434,23 @@ void BaselineEngine::addCountsToProfile(const jit::Block &block,
 
 std::vector<profiles::BlockProfile> BaselineEngine::profileBlocks() const {
   std::vector<profiles::BlockProfile> records = options_.profile->records();
-  // Retired first: a live block's host code is the newer one.
+  addCachedCountsTo(records);
+  return records;
+}
+
+// Every block in the code cache adds its counts to its record. Retired
+// ones first: a live block's host code is the newer one.
+void BaselineEngine::addCachedCountsTo(std::vector<profiles::BlockProfile> &records) const {
   for (const auto &block : retired_)
     addCountsToProfile(*block, records[block->profileIndex]);
   for (const auto &[pc, block] : blocks_)
     addCountsToProfile(*block, records[block->profileIndex]);
-  return records;
 }
 
 // Only from the dispatcher: no generated code is on the stack.
 void BaselineEngine::flushCache() {
   if (options_.profile != nullptr) {
-    for (const auto &block : retired_)
-      addCountsToProfile(*block, options_.profile->record(block->profileIndex));
-    for (const auto &[pc, block] : blocks_)
-      addCountsToProfile(*block, options_.profile->record(block->profileIndex));
+    addCachedCountsTo(options_.profile->mutableRecords());
     options_.profile->noteFlush();
   }
   if (options_.log != nullptr && options_.logTier)

@@ -99,6 +99,8 @@ private:
   void retire(jit::Block &block);
   void flushCache();
   void addCountsToProfile(const jit::Block &block, profiles::BlockProfile &record) const;
+  void addCachedCountsTo(std::vector<profiles::BlockProfile> &records) const;
+  void noteInvalidation(uint64_t start, uint64_t length, uint64_t dropped);
   void logBlock(const jit::Block &block, const std::vector<DecodedInstruction> &instructions);
 
   UserEnv &env_;

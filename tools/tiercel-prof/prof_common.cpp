@@ -15,16 +15,13 @@ FunctionKey functionOf(const profiles::RunProfile &profile, uint64_t pc) {
   for (const profiles::GuestImage &image : profile.images) {
     if (pc < image.start || pc >= image.end)
       continue;
-    auto after = std::upper_bound(
-        image.symbols.begin(), image.symbols.end(), pc,
-        [](uint64_t value, const profiles::Symbol &symbol) { return value < symbol.address; });
-    if (after != image.symbols.begin()) {
-      const profiles::Symbol &symbol = *std::prev(after);
-      uint64_t end = symbol.size != 0 ? symbol.address + symbol.size
-                     : after != image.symbols.end() ? after->address
-                                                    : image.end;
-      if (pc < end)
-        return {symbol.name, symbol.address, end, baseName(image.path)};
+    if (const profiles::Symbol *symbol = profiles::findFunctionSymbol(image, pc)) {
+      // A size-0 symbol reaches up to the next one, or the image's end.
+      const profiles::Symbol *next = symbol + 1;
+      uint64_t end = symbol->size != 0                              ? symbol->address + symbol->size
+                     : next != image.symbols.data() + image.symbols.size() ? next->address
+                                                                         : image.end;
+      return {symbol->name, symbol->address, end, baseName(image.path)};
     }
     return {hex(pc), pc, 0, baseName(image.path)};
   }
@@ -53,13 +50,6 @@ std::vector<FunctionTotals> functionTotals(const profiles::RunProfile &profile) 
     return std::tie(a.key.start, a.key.name) < std::tie(b.key.start, b.key.name);
   });
   return result;
-}
-
-uint64_t totalEstimatedInstructions(const profiles::RunProfile &profile) {
-  uint64_t total = 0;
-  for (const profiles::BlockProfile &block : profile.blocks)
-    total += block.estimatedInstructions();
-  return total;
 }
 
 std::string tierMaskNames(uint32_t mask) {

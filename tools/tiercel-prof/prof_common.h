@@ -31,7 +31,7 @@ struct FunctionTotals {
 };
 // Every function with a block, most instructions first.
 std::vector<FunctionTotals> functionTotals(const profiles::RunProfile &profile);
-uint64_t totalEstimatedInstructions(const profiles::RunProfile &profile);
+using profiles::totalEstimatedInstructions;
 
 std::string tierMaskNames(uint32_t mask); // "baseline", "baseline+optimized"
 std::string withCommas(uint64_t value);   // 1,234,567
