@@ -63,16 +63,28 @@ public:
     if (!guestMemory(context).read(address, mask))
       return -EFAULT;
     mask &= ~kUnblockable;
-    // The host mask is the thread's current one plus the guest's.
-    sigset_t current;
-    pthread_sigmask(SIG_SETMASK, nullptr, &current);
-    std::memcpy(&host, &current, sizeof(host));
+    // Every host signal is blocked from here until the wait installs its
+    // own mask (the thread's previous one plus the guest's): one arriving
+    // in between stays pending on the host and ends the wait at once,
+    // instead of being caught just before a wait that then sleeps.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &savedHost);
+    std::memcpy(&host, &savedHost, sizeof(host));
     host |= mask;
     SignalState &state = context.process.signals();
     state.savedMask = state.blocked;
     state.hasSavedMask = true;
     state.blocked = mask;
     active = true;
+    // A signal already pending for the guest that the new mask lets
+    // through ends the wait before it starts, as in Linux (the host wait
+    // would not see it). Linux would still report fds that are ready at
+    // once; here the signal wins.
+    if (hasDeliverableSignal(context.process)) {
+      pthread_sigmask(SIG_SETMASK, &savedHost, nullptr);
+      return -EINTR; // the run loop delivers it with the old mask saved
+    }
     return 0;
   }
 
@@ -80,6 +92,8 @@ public:
   uint64_t hostMaskSize() const { return kKernelSigsetSize; }
 
   int64_t finish(int64_t result) {
+    if (active)
+      pthread_sigmask(SIG_SETMASK, &savedHost, nullptr);
     if (active && result != -EINTR) {
       SignalState &state = context.process.signals();
       state.blocked = state.savedMask;
@@ -91,6 +105,7 @@ public:
 private:
   SyscallContext &context;
   GuestSigset host = 0;
+  sigset_t savedHost; // the thread's host mask before install()
   bool active = false;
 };
 
