@@ -51,7 +51,8 @@ def tiersFromHelp(binary):
     tier as `name (what it is)`:
       -tier tier   execution tier: interp (the reference interpreter), baseline (...), ...
     A tier described as running another one ("tiered (baseline until ...)")
-    is left out: it would time the same code twice. Each tier-1 tier is also
+    is left out: it would time the same code twice, and so is a tier "for
+    testing" (llvm: every block compiled before it runs). Each tier-1 tier is also
     timed with --no-counters ("baseline+nocounters") to show the cost of its
     profiling counters, and with -profile and a 1 s snapshot interval
     ("baseline+profile") to show the cost of counters plus dumping. Falls back to interp, which every build has."""
@@ -68,6 +69,8 @@ def tiersFromHelp(binary):
         for name, what in re.findall(r"\b([a-z][a-z0-9_-]*) \(([^)]*)\)", m.group(1)):
             if re.match(r"(interp|baseline|tier\d|llvm)\b", what) and " until " in what:
                 continue
+            if "for testing" in what:
+                continue  # --tier=llvm compiles every block before it runs: a test mode
             tiers.append(name)
             if name == "baseline":
                 tiers.append("baseline+nocounters")

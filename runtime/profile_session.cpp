@@ -1,30 +1,15 @@
 // The profile writer and snapshot timer (see profile_session.h).
 #include "runtime/profile_session.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
 #include "profiles/profile_format.h"
+#include "runtime/helper_thread.h"
 
 namespace tiercel {
 
-namespace {
-
-// Host signals go to the guest thread: helper threads block them all.
-template <typename Function> std::thread startThreadWithSignalsBlocked(Function function) {
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
-  std::thread thread(std::move(function));
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  return thread;
-}
-
-} // namespace
 
 llvm::Expected<std::unique_ptr<ProfileSession>>
 ProfileSession::start(const ProfileSessionOptions &options, std::atomic<uint32_t> &exitRequest,
@@ -37,9 +22,9 @@ ProfileSession::start(const ProfileSessionOptions &options, std::atomic<uint32_t
   first.complete = false;
   if (llvm::Error error = profiles::writeProfileFile(options.path, first))
     return error;
-  session->writer_ = startThreadWithSignalsBlocked([raw = session.get()] { raw->writerLoop(); });
+  session->writer_ = startHelperThread([raw = session.get()] { raw->writerLoop(); });
   if (options.intervalSeconds > 0)
-    session->timer_ = startThreadWithSignalsBlocked([raw = session.get()] { raw->timerLoop(); });
+    session->timer_ = startHelperThread([raw = session.get()] { raw->timerLoop(); });
   return session;
 }
 

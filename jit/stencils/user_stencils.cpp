@@ -14,7 +14,7 @@
 
 #include "jit/stencils/stencil_abi.h"
 #include "machine/semantics/semantics.h"
-#include "runtime/user/user_memory.h"
+#include "runtime/user/generated_code_env.h"
 
 using namespace tiercel;
 using namespace tiercel::jit;
@@ -114,35 +114,10 @@ template <Opcode Op, StencilVariant Variant> TIERCEL_STENCIL_INLINE StencilOpera
   return insn;
 }
 
-// The environment of user-mode stencils: guest memory exactly as the
-// interpreter's UserEnv does it (user_memory.h). Instructions that need
-// more of the environment (CSRs, privileged ones) are not compiled as
-// stencils (StencilStrategy::Helper), so those members are unreachable.
-struct StencilEnv {
-  CpuState &cpu;
-  uint8_t *base;
-
-  user::UserMemory memory() { return user::UserMemory{cpu, base}; }
-  template <class T> TIERCEL_STENCIL_INLINE bool load(uint64_t addr, T &out) {
-    return memory().load(addr, out);
-  }
-  template <class T> TIERCEL_STENCIL_INLINE bool store(uint64_t addr, T value) {
-    return memory().store(addr, value);
-  }
-  template <class T> TIERCEL_STENCIL_INLINE T *atomicPointer(uint64_t addr) {
-    return memory().template atomicPointer<T>(addr);
-  }
-  bool fpEnabled() const { return true; }
-  void markFpDirty() {}
-  template <class Insn> ExecStatus executeMret(const Insn &insn) { return raiseIllegal(cpu, insn); }
-  template <class Insn> ExecStatus executeSret(const Insn &insn) { return raiseIllegal(cpu, insn); }
-  template <class Insn> ExecStatus executeWfi(const Insn &insn) { return raiseIllegal(cpu, insn); }
-  template <class Insn> ExecStatus executeSfenceVma(const Insn &insn) {
-    return raiseIllegal(cpu, insn);
-  }
-  bool csrRead(uint32_t, uint64_t &) { __builtin_unreachable(); }
-  bool csrWrite(uint32_t, uint64_t) { __builtin_unreachable(); }
-};
+// The environment: guest memory as the interpreter does it; CSR and
+// privileged instructions are never compiled as stencils
+// (StencilStrategy::Helper).
+using StencilEnv = user::GeneratedCodeEnv;
 
 // An instruction did not continue: retire what ran (the block added its
 // whole count at entry) and tell the dispatcher why.

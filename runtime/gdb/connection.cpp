@@ -11,6 +11,8 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/helper_thread.h"
+
 namespace tiercel::gdb {
 
 namespace {
@@ -68,12 +70,7 @@ llvm::Error Connection::accept(std::atomic<uint32_t> &exitRequest) {
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   fd_ = fd;
   exitRequest_ = &exitRequest;
-  // Host signals are the guest's: keep them all on the guest's thread.
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
-  reader_ = std::thread([this] { readLoop(); });
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  reader_ = startHelperThread([this] { readLoop(); });
   return llvm::Error::success();
 }
 

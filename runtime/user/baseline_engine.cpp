@@ -68,12 +68,6 @@ BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions 
   if (!translator)
     return translator.takeError();
   engine->translator_ = std::move(*translator);
-  if (options.log != nullptr && options.logOutAsm) {
-    auto disassembler = jit::HostDisassembler::create();
-    if (!disassembler)
-      return disassembler.takeError();
-    engine->disassembler_ = std::move(*disassembler);
-  }
   if (options.perfMap) {
     auto perfMap = PerfMap::open();
     if (!perfMap)
@@ -85,6 +79,34 @@ BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions 
     if (!jitDump)
       return jitDump.takeError();
     engine->jitDump_ = std::move(*jitDump);
+  }
+  if (adjusted.tier2) {
+    RegionTierOptions tier2 = adjusted.tier2Options;
+    if (options.logTier)
+      tier2.log = options.log;
+    if (engine->perfMap_ != nullptr || engine->jitDump_ != nullptr) {
+      BaselineEngine *self = engine.get();
+      tier2.announce = [self](const void *code, uint64_t bytes, uint64_t entryPc) {
+        char name[48];
+        std::snprintf(name, sizeof name, "region:0x%" PRIx64, entryPc);
+        if (self->perfMap_ != nullptr)
+          self->perfMap_->add(code, bytes, name);
+        if (self->jitDump_ != nullptr) {
+          const JitDump::LineEntry entry[] = {{static_cast<const uint8_t *>(code), entryPc}};
+          self->jitDump_->addCode(code, bytes, name, entry, self->options_.guestPath);
+        }
+      };
+    }
+    auto regions = RegionTier::create(tier2, env, space, *engine->translator_, engine->blocks_);
+    if (!regions)
+      return regions.takeError();
+    engine->tier2_ = std::move(*regions);
+  }
+  if (options.log != nullptr && options.logOutAsm) {
+    auto disassembler = jit::HostDisassembler::create();
+    if (!disassembler)
+      return disassembler.takeError();
+    engine->disassembler_ = std::move(*disassembler);
   }
   return engine;
 }
@@ -101,8 +123,19 @@ StopReason BaselineEngine::run() {
       dropWrittenCode();
       pending = nullptr; // its block may be gone
     }
-    if (cpu.exitRequest.load(std::memory_order_relaxed) != 0)
-      return StopReason::ExitRequest;
+    if (uint32_t request = cpu.exitRequest.load(std::memory_order_relaxed); request != 0) {
+      if ((request & kTierUpRequest) != 0) {
+        cpu.exitRequest.fetch_and(~kTierUpRequest);
+        if (tier2_ != nullptr && breakpoints_ == nullptr) {
+          uint64_t flushes = cacheFlushes_;
+          tier2_->service();
+          if (cacheFlushes_ != flushes)
+            pending = nullptr;
+        }
+      }
+      if (cpu.exitRequest.load(std::memory_order_relaxed) != 0)
+        return StopReason::ExitRequest;
+    }
     if (breakpoints_ != nullptr && breakpoints_->count(cpu.pc) != 0) [[unlikely]]
       return StopReason::Breakpoint;
     uint64_t flushes = cacheFlushes_;
@@ -123,6 +156,9 @@ StopReason BaselineEngine::run() {
       if (options_.logCpu)
         logCpuState(options_.log, cpu, options_.logFpu);
     }
+    if (tier2_ != nullptr && breakpoints_ == nullptr) {
+      tier2_->beforeEntering(*block);
+    }
     running_ = block;
     bool checking = lockstep_ != nullptr && lockstep_->prepare();
     uint64_t word = tiercel_enter_generated_code(
@@ -141,7 +177,7 @@ StopReason BaselineEngine::run() {
     }
     switch (static_cast<jit::ExitCode>(word)) {
     case jit::ExitCode::Trap: return StopReason::Trap;
-    case jit::ExitCode::ExitRequest: return StopReason::ExitRequest;
+    case jit::ExitCode::ExitRequest: break; // the loop's top looks at the request
     case jit::ExitCode::FlushCode:
       // fence.i: every store to a page with translations since they were
       // made is in the written-page record (watchCodeRange), so dropping
@@ -176,7 +212,18 @@ std::string BaselineEngine::summary() const {
                 instructionsTranslated_ ? double(translationNanoseconds_) / double(instructionsTranslated_) : 0.0,
                 cache_->codeUsed() / 1024,
                 cacheFlushes_, translator_->reloadsElided(), translator_->operandSwaps());
-  return line;
+  if (tier2_ == nullptr)
+    return line;
+  uint64_t tier1 = std::min(env_.cpu.instret, tier1InstructionsEstimate());
+  char split[160];
+  std::snprintf(split, sizeof split,
+                "\nguest instructions per tier: tier 1 %" PRIu64 " (%.1f%%), tier 2 %" PRIu64
+                " (%.1f%%)\n",
+                tier1, env_.cpu.instret ? 100.0 * double(tier1) / double(env_.cpu.instret) : 0.0,
+                env_.cpu.instret - tier1,
+                env_.cpu.instret ? 100.0 * double(env_.cpu.instret - tier1) / double(env_.cpu.instret)
+                                 : 0.0);
+  return std::string(line) + split + tier2_->summary();
 }
 
 // Drops the blocks of pages the guest wrote since they were translated.
@@ -308,6 +355,8 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
   }
   byCode_[reinterpret_cast<uintptr_t>(result->code)] = result;
   blocks_[pc] = std::move(block);
+  if (tier2_ != nullptr)
+    tier2_->blockTranslated(*result);
   return result;
 }
 
@@ -353,6 +402,8 @@ void BaselineEngine::invalidateRange(uint64_t start, uint64_t length) {
   if (length == 0)
     return;
   uint64_t end = start + length < start ? ~uint64_t{0} : start + length;
+  if (tier2_ != nullptr)
+    tier2_->invalidateRange(start, length); // while the tier-1 entries are still valid
   uint64_t dropped = 0;
   for (auto it = blocks_.begin(); it != blocks_.end();) {
     jit::Block *block = it->second.get();
@@ -375,6 +426,8 @@ void BaselineEngine::setBreakpoints(const std::unordered_set<uint64_t> *breakpoi
 }
 
 void BaselineEngine::invalidateAll() {
+  if (tier2_ != nullptr)
+    tier2_->invalidateAll();
   uint64_t dropped = blocks_.size();
   for (auto &entry : blocks_) {
     retire(*entry.second);
@@ -447,8 +500,18 @@ void BaselineEngine::addCachedCountsTo(std::vector<profiles::BlockProfile> &reco
     addCountsToProfile(*block, records[block->profileIndex]);
 }
 
+uint64_t BaselineEngine::tier1InstructionsEstimate() const {
+  uint64_t total = flushedInstructions_;
+  for (const auto &block : retired_)
+    total += block->executions() * block->instructionCount;
+  for (const auto &[pc, block] : blocks_)
+    total += block->executions() * block->instructionCount;
+  return total;
+}
+
 // Only from the dispatcher: no generated code is on the stack.
 void BaselineEngine::flushCache() {
+  flushedInstructions_ = tier1InstructionsEstimate();
   if (options_.profile != nullptr) {
     addCachedCountsTo(options_.profile->mutableRecords());
     options_.profile->noteFlush();
@@ -456,6 +519,8 @@ void BaselineEngine::flushCache() {
   if (options_.log != nullptr && options_.logTier)
     std::fprintf(options_.log, "tier: flush: code cache full (%zu KiB), %zu blocks dropped\n",
                  cache_->codeUsed() / 1024, blocks_.size() + retired_.size());
+  if (tier2_ != nullptr)
+    tier2_->cacheFlushed();
   blocks_.clear();
   retired_.clear();
   byCode_.clear();
@@ -467,6 +532,8 @@ void BaselineEngine::flushCache() {
 }
 
 void BaselineEngine::recoverAfterHostFault(uint64_t hostPc) {
+  if (tier2_ != nullptr && tier2_->ownsHostPc(hostPc))
+    return; // the region stored the pc (and, precise, the state) before the access
   auto it = byCode_.upper_bound(static_cast<uintptr_t>(hostPc));
   if (it != byCode_.begin()) {
     jit::Block *block = std::prev(it)->second;

@@ -33,6 +33,7 @@
 #include "runtime/perf_map.h"
 #include "runtime/profile_recorder.h"
 #include "runtime/user/lockstep.h"
+#include "runtime/user/region_tier.h"
 #include "machine/interpreter/interpreter.h"
 #include "runtime/user/user_env.h"
 
@@ -54,6 +55,8 @@ struct BaselineOptions {
   bool logTier = false; // -d tier: translations, invalidations, flushes
   DisassemblyOptions disassembly;
   LogFilter logFilter; // -dfilter
+  bool tier2 = false;   // --tier=tiered or llvm: tier 2 on top (region_tier.h)
+  RegionTierOptions tier2Options;
 };
 
 class BaselineEngine {
@@ -79,12 +82,16 @@ public:
   uint64_t translationNanoseconds() const { return translationNanoseconds_; }
   uint64_t cacheFlushes() const { return cacheFlushes_; }
   uint64_t blocksInvalidated() const { return blocksInvalidated_; }
+  // Guest instructions run in tier 1, from its counters (0 without them):
+  // executions of each block times its length, including blocks flushed.
+  uint64_t tier1InstructionsEstimate() const;
   // Translation time per guest instruction: the median over the blocks
   // translated so far (what bench/ reports as translation speed).
   double medianTranslationNanosecondsPerInstruction() const;
   // One line for --summary.
   std::string summary() const;
   const jit::CodeCache &codeCache() const { return *cache_; }
+  const RegionTier *regionTier() const { return tier2_.get(); } // null without tier 2
   // The profile's block records with the counts of the blocks in the code
   // cache added (options.profile must be set).
   std::vector<profiles::BlockProfile> profileBlocks() const;
@@ -112,6 +119,7 @@ private:
   std::unique_ptr<PerfMap> perfMap_;                    // -perfmap
   std::unique_ptr<JitDump> jitDump_;                    // -jitdump
   std::unique_ptr<LockstepChecker> lockstep_;           // --lockstep
+  std::unique_ptr<RegionTier> tier2_;                   // tier 2, with options.tier2
   std::unordered_map<uint64_t, std::unique_ptr<jit::Block>> blocks_; // by pc (user mode: flags 0)
   std::map<uintptr_t, jit::Block *> byCode_;                         // live and retired, by entry
   std::vector<std::unique_ptr<jit::Block>> retired_;                  // until the next flush
@@ -124,6 +132,7 @@ private:
   uint64_t translationNanoseconds_ = 0;
   uint64_t cacheFlushes_ = 0;
   uint64_t blocksInvalidated_ = 0;
+  uint64_t flushedInstructions_ = 0; // tier1InstructionsEstimate() of flushed blocks
   std::vector<float> translationNsPerInstruction_; // per block
 };
 

@@ -433,22 +433,42 @@ std::string runStatistics(Process &process, const BaselineEngine *baseline, uint
                              instructions, mips);
   if (baseline == nullptr) {
     std::snprintf(text + length, sizeof text - length,
-                  "stats: tier interp: all of them (%.1f MIPS); no tier-ups (no tier 2 yet)\n",
-                  mips);
+                  "stats: tier interp: all of them (%.1f MIPS); no tier-ups\n", mips);
     return text;
   }
   const jit::CodeCache &cache = baseline->codeCache();
+  if (baseline->regionTier() != nullptr) {
+    // Tier 1 counts what it runs; tier 2 runs the rest.
+    uint64_t tier1 = std::min(instructions, baseline->tier1InstructionsEstimate());
+    length += std::snprintf(text + length, sizeof text - length,
+                            "stats: guest instructions per tier: tier 1 %" PRIu64
+                            " (estimated from its counters), tier 2 %" PRIu64 "\n",
+                            tier1, instructions - tier1);
+  }
   std::snprintf(text + length, sizeof text - length,
-                "stats: tier baseline: all of them (%.1f MIPS), %" PRIu64 " blocks translated (%" PRIu64
+                "stats: tier 1: %" PRIu64 " blocks translated (%" PRIu64
                 " instructions, median %.1f ns per instruction, %.1f ms in all)\n"
                 "stats: code cache: %zu KiB of code used, %" PRIu64 " flushes, %" PRIu64
-                " blocks invalidated (guest code changed or unmapped)\n"
-                "stats: tier 2: no tier-ups, compile queue 0 (no tier 2 yet)\n",
-                mips, baseline->blocksTranslated(), baseline->instructionsTranslated(),
+                " blocks invalidated (guest code changed or unmapped)\n",
+                baseline->blocksTranslated(), baseline->instructionsTranslated(),
                 baseline->medianTranslationNanosecondsPerInstruction(),
                 double(baseline->translationNanoseconds()) / 1e6, cache.codeUsed() / 1024,
                 baseline->cacheFlushes(), baseline->blocksInvalidated());
-  return text;
+  std::string result = text;
+  const RegionTier *regions = baseline->regionTier();
+  if (regions == nullptr) {
+    result += "stats: tier 2: off (--tier=baseline, or a tier-1-only option)\n";
+    return result;
+  }
+  std::snprintf(text, sizeof text,
+                "stats: tier 2: %" PRIu64 " regions compiled, %" PRIu64 " live, %" PRIu64
+                " failed, compile queue %zu; compile time %.1f ms in all, median %.2f ms, p99 "
+                "%.2f ms per region; %" PRIu64 " KiB of code\n",
+                regions->regionsCompiled(), regions->regionsLive(), regions->compileFailures(),
+                regions->queued(), double(regions->totalCompileNs()) / 1e6,
+                regions->compileMillisecondsPercentile(0.5),
+                regions->compileMillisecondsPercentile(0.99), regions->codeBytes() / 1024);
+  return result + text;
 }
 
 int runProcess(Process &process, const RunOptions &options) {

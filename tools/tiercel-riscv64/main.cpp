@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include "runtime/gdb/user_stub.h"
 #include "runtime/user/process.h"
@@ -152,7 +154,31 @@ int main(int argc, char **argv) {
   baseline.lockstep = line.lockstep;
   if (line.lockstep && options.tier == user::Tier::Interpreter)
     return usageFailure("--lockstep checks tier 1 against the interpreter: use it with "
-                        "--tier=baseline or tiered");
+                        "--tier=baseline");
+  // Tier 2 runs on top of tier 1; lockstep, one instruction per block and
+  // unchained logs (-d exec, cpu, nochain) want every block in tier 1.
+  bool tier1Only = line.lockstep || line.oneInsnPerBlock || !baseline.chaining;
+  baseline.tier2 = (line.tier == "tiered" || line.tier == "llvm") && !tier1Only;
+  if (line.tier == "llvm" && tier1Only)
+    return usageFailure("--tier=llvm cannot run with --lockstep, -one-insn-per-tb, -d exec, -d cpu "
+                        "or -d nochain (they need every block in tier 1)");
+  if (line.tier == "tiered" && !line.counters)
+    baseline.tier2 = false; // no counters, no hotness: tier 1 alone
+  user::RegionTierOptions &tier2 = baseline.tier2Options;
+  tier2.atFirstSight = line.tier == "llvm";
+  tier2.hotThreshold = line.hotThreshold;
+  tier2.shape = line.region == "block"   ? user::RegionShape::Block
+                : line.region == "trace" ? user::RegionShape::Trace
+                                         : user::RegionShape::Loop;
+  tier2.threads = line.jitThreads != 0 ? line.jitThreads
+                                       : std::max(1u, std::thread::hardware_concurrency() / 2);
+  tier2.optLevel = line.optLevel;
+  tier2.branchWeights = line.fdoBranchWeights;
+  tier2.speculateIndirect = line.fdoIndirect;
+  tier2.predictReturns = line.fdoReturns;
+  tier2.signals = &running->signals();
+  if (line.logOpOpt)
+    tier2.optimizedIrLog = log;
   baseline.log = log;
   baseline.logInAsm = line.logInAsm;
   baseline.logOutAsm = line.logOutAsm;

@@ -40,6 +40,14 @@ enum class OptionId {
   JitDump,
   LogFilter,
   Gdb,
+  HotThreshold,
+  Region,
+  JitThreads,
+  OptLevel,
+  Fdo,
+  FdoBranchWeights,
+  FdoIndirect,
+  FdoReturns,
 };
 
 struct OptionSpec {
@@ -79,7 +87,26 @@ constexpr OptionSpec kOptions[] = {
     {OptionId::OneInsnPerTb, "singlestep", nullptr, nullptr, "same as -one-insn-per-tb"},
     {OptionId::Tier, "tier", "tier", "TIERCEL_TIER",
      "execution tier: interp (the reference interpreter), baseline (tier 1, the copy-and-patch "
-     "JIT), tiered (baseline until the LLVM tier exists; the default)"},
+     "JIT), tiered (tier 1, hot regions compiled by LLVM in the background; the default), llvm "
+     "(every block's region compiled by LLVM before it first runs, for testing)"},
+    {OptionId::HotThreshold, "hot-threshold", "n", "TIERCEL_HOT_THRESHOLD",
+     "tiered: a tier-1 block that ran N times starts a tier-2 region (default 1000)"},
+    {OptionId::Region, "region", "shape", "TIERCEL_REGION",
+     "tier-2 region formation: block (the hot block), trace (its hottest path), loop (every "
+     "block reached by edges that are not cold, the default)"},
+    {OptionId::JitThreads, "jit-threads", "n", "TIERCEL_JIT_THREADS",
+     "tier-2 compile threads (default: half the host's cores, at least 1)"},
+    {OptionId::OptLevel, "opt-level", "n", "TIERCEL_OPT_LEVEL",
+     "tier-2 LLVM optimisation level, 0..3 (default 2)"},
+    {OptionId::Fdo, "fdo", "on|off", nullptr,
+     "tier 2: every profile-directed technique on or off (branch weights, indirect targets, "
+     "return prediction)"},
+    {OptionId::FdoBranchWeights, "fdo-branch-weights", "on|off", nullptr,
+     "tier 2: tier-1 edge counts as LLVM branch_weights (default on)"},
+    {OptionId::FdoIndirect, "fdo-indirect", "on|off", nullptr,
+     "tier 2: a jalr tries its profiled hot targets inside the region first (default on)"},
+    {OptionId::FdoReturns, "fdo-returns", "on|off", nullptr,
+     "tier 2: a jalr tries the region's return sites (pcs after its calls) first (default on)"},
     {OptionId::TbSize, "tb-size", "size", nullptr,
      "tier-1 code cache size, k/M/G suffixes allowed, plain numbers in MiB as in qemu (default 256M)"},
     {OptionId::PerfMap, "perfmap", nullptr, nullptr,
@@ -122,7 +149,9 @@ constexpr LogItem kLogItems[] = {
     {"int", "every trap the guest takes (other than ecall) and every signal delivered to it"},
     {"guest_errors", "illegal instructions, bad memory accesses and misaligned jumps the guest makes"},
     {"page", "the guest memory map at start and after every mmap/munmap/mprotect/mremap/brk"},
-    {"tier", "tier events: each translation, invalidation and code cache flush"},
+    {"tier", "tier events: each translation, tier-2 region queued, compiled or dropped, "
+             "invalidation and code cache flush"},
+    {"op_opt", "tier 2: the optimized LLVM IR of each region it compiles"},
     {"stats", "run statistics at exit (and on SIGUSR1 while the guest does not handle it)"},
     {"mmu", "system mode only (user mode has no MMU): accepted, logs nothing"},
     {"unimp", "unimplemented syscalls and syscall features"},
@@ -227,8 +256,7 @@ llvm::Error applyLog(CommandLine &line, llvm::StringRef items) {
     else if (item == "mmu")
       ; // nothing to log without an MMU
     else if (item == "op_opt")
-      return usageError("unimplemented: -d op_opt (it prints tier-2 LLVM IR, and tier 2 does not "
-                        "exist yet)");
+      line.logOpOpt = true;
     else if (item == "unimp")
       line.user.logUnimplemented = true;
     else if (item == "strace")
@@ -341,8 +369,8 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
   case OptionId::Strace: line.user.strace = true; break;
   case OptionId::OneInsnPerTb: line.oneInsnPerBlock = true; break;
   case OptionId::Tier:
-    if (value != "interp" && value != "baseline" && value != "tiered")
-      return usageError("unknown tier '" + value + "' (expected interp, baseline or tiered)");
+    if (value != "interp" && value != "baseline" && value != "tiered" && value != "llvm")
+      return usageError("unknown tier '" + value + "' (expected interp, baseline, tiered or llvm)");
     line.tier = value.str();
     break;
   case OptionId::TbSize: return applyTbSize(line, value);
@@ -383,6 +411,47 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
     break;
   }
   case OptionId::Lockstep: line.lockstep = true; break;
+  case OptionId::HotThreshold: {
+    uint64_t threshold;
+    if (value.getAsInteger(10, threshold) || threshold == 0)
+      return usageError("--hot-threshold: '" + value + "' is not a positive count");
+    line.hotThreshold = threshold;
+    break;
+  }
+  case OptionId::Region:
+    if (value != "block" && value != "trace" && value != "loop")
+      return usageError("--region: unknown shape '" + value + "' (expected block, trace or loop)");
+    line.region = value.str();
+    break;
+  case OptionId::JitThreads: {
+    unsigned threads;
+    if (value.getAsInteger(10, threads) || threads == 0 || threads > 64)
+      return usageError("--jit-threads: '" + value + "' is not a thread count in 1..64");
+    line.jitThreads = threads;
+    break;
+  }
+  case OptionId::OptLevel: {
+    unsigned level;
+    if (value.getAsInteger(10, level) || level > 3)
+      return usageError("--opt-level: '" + value + "' is not a level in 0..3");
+    line.optLevel = level;
+    break;
+  }
+  case OptionId::Fdo:
+  case OptionId::FdoBranchWeights:
+  case OptionId::FdoIndirect:
+  case OptionId::FdoReturns: {
+    if (value != "on" && value != "off")
+      return usageError("--fdo options take on or off, not '" + value + "'");
+    bool on = value == "on";
+    if (id == OptionId::Fdo || id == OptionId::FdoBranchWeights)
+      line.fdoBranchWeights = on;
+    if (id == OptionId::Fdo || id == OptionId::FdoIndirect)
+      line.fdoIndirect = on;
+    if (id == OptionId::Fdo || id == OptionId::FdoReturns)
+      line.fdoReturns = on;
+    break;
+  }
   case OptionId::Summary: line.summary = true; break;
   case OptionId::DisassemblerStyle:
     if (value == "numeric")

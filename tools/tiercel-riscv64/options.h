@@ -38,9 +38,18 @@ struct CommandLine {
   bool logFpu = false;   // -d fpu
   bool logTier = false;  // -d tier
   bool logStats = false; // -d stats
+  bool logOpOpt = false; // -d op_opt
   LogFilter logFilter;   // -dfilter
   bool logOutAsm = false; // -d out_asm
   bool noChain = false;   // -d nochain
+  // Tier 2 (--tier=tiered and llvm).
+  uint64_t hotThreshold = 1000; // --hot-threshold
+  std::string region = "loop";  // --region
+  unsigned jitThreads = 0;      // --jit-threads; 0: sized for the machine
+  unsigned optLevel = 2;        // --opt-level
+  bool fdoBranchWeights = true; // --fdo-branch-weights (and --fdo)
+  bool fdoIndirect = true;      // --fdo-indirect (and --fdo)
+  bool fdoReturns = true;       // --fdo-returns (and --fdo)
 };
 
 // Parses argv (argv[0] is the tool) with the QEMU_* variables found in
