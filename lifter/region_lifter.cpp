@@ -129,7 +129,7 @@ private:
   std::set<uint64_t> checked_; // blocks that check for exit requests (see chooseChecks)
   std::vector<Field> allFields_;   // copied in
   std::vector<Field> written_;     // stored back at exits
-  std::vector<Field> writtenRegs_; // the registers among them (precise syncs)
+  std::vector<Field> writtenRegs_; // what a precise sync stores: registers, fflags
   // The shared exits (created on first use) and their phis.
   llvm::BasicBlock *exit_ = nullptr, *stop_ = nullptr, *request_ = nullptr;
   llvm::PHINode *exitTarget_ = nullptr, *stopStatus_ = nullptr, *stopUnretired_ = nullptr,
@@ -192,15 +192,16 @@ void Lifter::collectFields() {
     // A CSR instruction may change anything: every field goes back.
     written_ = allFields_;
     writtenRegs_.assign(allFields_.begin(), allFields_.begin() + 63);
+    writtenRegs_.push_back(fflags); // the handler's ucontext holds fcsr
     return;
   }
   for (unsigned reg : x)
     writtenRegs_.push_back({static_cast<uint32_t>(offsetof(CpuState, x) + 8 * reg), 8});
   for (unsigned reg : f)
     writtenRegs_.push_back({static_cast<uint32_t>(offsetof(CpuState, f) + 8 * reg), 8});
-  written_ = writtenRegs_;
   if (floating)
-    written_.push_back(fflags);
+    writtenRegs_.push_back(fflags); // the handler's ucontext holds fcsr
+  written_ = writtenRegs_;
   if (atomic)
     for (const Field &field : reservation)
       written_.push_back(field);
@@ -601,6 +602,10 @@ llvm::Expected<std::unique_ptr<llvm::Module>> Lifter::lift(const std::string &na
   }
   if (region_.blocks.empty() || region_.blocks.front().pc != region_.entryPc)
     return llvm::createStringError("a region starts with its entry block");
+  // The entry block's tier-1 count as the function's entry count, which
+  // makes the branch weights absolute (hot/cold placement, inlining).
+  if (options_.branchWeights && region_.blocks.front().executions != 0)
+    function_->setEntryCount(region_.blocks.front().executions);
 
   llvm::BasicBlock *entry = llvm::BasicBlock::Create(context_, "entry", function_);
   builder_.SetInsertPoint(entry);
