@@ -12,6 +12,8 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/ExecutionEngine/Orc/CompileUtils.h"
+#include "llvm/ExecutionEngine/Orc/ExecutorProcessControl.h"
+#include "llvm/ExecutionEngine/Orc/TaskDispatch.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Transforms/IPO/AlwaysInliner.h"
 #include "llvm/Transforms/IPO/GlobalDCE.h"
@@ -53,7 +55,12 @@ void optimize(llvm::Module &module, unsigned level) {
   llvm::FunctionAnalysisManager functions;
   llvm::CGSCCAnalysisManager sccs;
   llvm::ModuleAnalysisManager modules;
-  llvm::PassBuilder builder(threadTargetMachine());
+  // No call-graph profile: with entry counts (the lifter sets them from
+  // the tier-1 profile) it would add a .llvm.call-graph-profile section,
+  // whose SHT_REL relocations JITLink refuses, failing the whole region.
+  llvm::PipelineTuningOptions tuning;
+  tuning.CallGraphProfile = false;
+  llvm::PassBuilder builder(threadTargetMachine(), tuning);
   builder.registerModuleAnalyses(modules);
   builder.registerCGSCCAnalyses(sccs);
   builder.registerFunctionAnalyses(functions);
@@ -153,7 +160,16 @@ llvm::Expected<std::unique_ptr<OrcEngine>> OrcEngine::create(const OrcOptions &o
   engine->optLevel_ = options.optLevel;
   engine->notifyReady_ = std::move(notifyReady);
   OrcEngine *self = engine.get();
+  // Materialization runs in place, on the thread that looks the region up:
+  // one of ours (or the guest's, for compileNow). LLJIT would otherwise
+  // hand it to a pool of its own, whose threads take host signals meant
+  // for the guest and outlive our joins at exit.
+  auto control = llvm::orc::SelfExecutorProcessControl::Create(
+      nullptr, std::make_unique<llvm::orc::InPlaceTaskDispatcher>());
+  if (!control)
+    return control.takeError();
   auto jit = llvm::orc::LLJITBuilder()
+                 .setExecutorProcessControl(std::move(*control))
                  .setSupportConcurrentCompilation(true)
                  .setCompileFunctionCreator(
                      [](llvm::orc::JITTargetMachineBuilder builder)
@@ -172,6 +188,12 @@ llvm::Expected<std::unique_ptr<OrcEngine>> OrcEngine::create(const OrcOptions &o
   if (!jit)
     return jit.takeError();
   engine->jit_ = std::move(*jit);
+  // A failed materialization also fails the lookup that asked for it, and
+  // compile() returns that error with the result: the runtime counts it
+  // and logs it (-d tier). ORC's default reporter would print it to the
+  // guest's stderr as well.
+  engine->jit_->getExecutionSession().setErrorReporter(
+      [](llvm::Error error) { llvm::consumeError(std::move(error)); });
   unsigned level = options.optLevel;
   FILE *irLog = options.optimizedIrLog;
   engine->jit_->getIRTransformLayer().setTransform(

@@ -11,6 +11,7 @@
 #include "jit/enter_generated_code.h"
 #include "jit/orc_engine.h"
 #include "lifter/region_lifter.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Verifier.h"
 #include "machine/isa/decoder.h"
@@ -148,6 +149,33 @@ TEST_F(CompiledRegion, FreesItsCodeWhenRemoved) {
   EXPECT_GE(before, compiled_.codeBytes);
   orc_->remove(compiled_.tracker);
   EXPECT_EQ(orc_->liveCodeBytes(), before - compiled_.codeBytes);
+}
+
+// With profile counts (the lifter gives every region an entry count) the
+// pipeline's call-graph profile would emit a section JITLink refuses
+// (SHT_REL), failing any region with a call in it.
+TEST(OrcEngine, CompilesCallsInFunctionsWithProfileCounts) {
+  auto orc = jit::OrcEngine::create({0, 2, nullptr}, nullptr);
+  ASSERT_TRUE(static_cast<bool>(orc)) << llvm::toString(orc.takeError());
+  jit::CompiledCode compiled = (*orc)->compileNow(1, "hot_caller", [](llvm::LLVMContext &context) {
+    auto module = std::make_unique<llvm::Module>("profiled", context);
+    llvm::IRBuilder<> builder(context);
+    auto *type = llvm::FunctionType::get(builder.getInt64Ty(), {builder.getInt64Ty()}, false);
+    auto *callee = llvm::Function::Create(type, llvm::GlobalValue::InternalLinkage, "cold_callee",
+                                          module.get());
+    callee->addFnAttr(llvm::Attribute::NoInline);
+    builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", callee));
+    builder.CreateRet(builder.CreateMul(callee->getArg(0), builder.getInt64(3)));
+    auto *caller = llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage, "hot_caller",
+                                          module.get());
+    caller->setEntryCount(100000);
+    builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", caller));
+    builder.CreateRet(builder.CreateCall(callee, {caller->getArg(0)}));
+    return llvm::Expected<std::unique_ptr<llvm::Module>>(std::move(module));
+  });
+  ASSERT_NE(compiled.entry, nullptr) << compiled.error;
+  auto function = reinterpret_cast<uint64_t (*)(uint64_t)>(compiled.entry);
+  EXPECT_EQ(function(14), 42u);
 }
 
 } // namespace
