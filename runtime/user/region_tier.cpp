@@ -310,6 +310,12 @@ void RegionTier::service() {
 
 void RegionTier::scan() {
   size_t before = requested_.size() + regions_.size();
+  // With a backlog the compile threads cannot take more yet: scanning
+  // thousands of blocks every tick would only slow the guest down.
+  if (orc_->queued() >= 4 * std::max(1u, orc_->threads())) {
+    intervalMicroseconds_ = std::min(intervalMicroseconds_.load() * 2, kMaxIntervalMicroseconds);
+    return;
+  }
   for (const auto &[pc, block] : blocks_)
     if (block->valid && block->counters != nullptr && block->executions() >= options_.hotThreshold)
       request(*block);
