@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "machine/isa/decoded_instruction.h"
+#include "machine/isa/instruction_table.h"
 
 namespace tiercel::lifter {
 
@@ -25,6 +26,21 @@ struct RegionBlock {
   uint64_t fallThrough = 0;
   std::vector<std::pair<uint64_t, uint64_t>> indirectTargets; // jalr: (target pc, count)
 };
+
+// Where control goes after a block, as far as its code says without running
+// it: both edges of a conditional branch, a jal's target, the next pc of a
+// block cut short. None for jalr, and none after ecall, ebreak, fence.i or
+// a privileged instruction, which always leave the region.
+inline std::vector<uint64_t> directSuccessors(const RegionBlock &block) {
+  if (!block.terminated)
+    return {block.endPc};
+  const DecodedInstruction &end = block.instructions.back();
+  if (hasFlag(end.opcode, kConditionalBranch))
+    return {end.pc + static_cast<uint64_t>(end.imm), end.nextPc()};
+  if (end.opcode == Opcode::Jal)
+    return {end.pc + static_cast<uint64_t>(end.imm)};
+  return {};
+}
 
 struct Region {
   uint64_t entryPc = 0;

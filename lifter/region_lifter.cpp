@@ -30,9 +30,9 @@ llvm::MemoryBufferRef semanticsBitcode() {
 namespace {
 
 // Instructions whose semantics need the full environment (CSRs, privileged
-// ones): the same rule as tier 1's Helper strategy.
+// ones) run through the runtime's helper in both tiers.
 bool needsFullEnvironment(Opcode op) {
-  return hasFlag(op, kCsr) || specOf(op).extension == Extension::Privileged;
+  return jit::stencilStrategyFor(op) == jit::StencilStrategy::Helper;
 }
 
 const char *mnemonicName(Opcode op) {
@@ -383,20 +383,13 @@ void Lifter::emitEdge(uint64_t target) {
 
 // The region's own edges out of a block, as liftBlock will emit them.
 std::vector<uint64_t> Lifter::successorsInRegion(const RegionBlock &block) const {
-  std::vector<uint64_t> targets;
-  const DecodedInstruction &end = block.instructions.back();
-  if (hasFlag(end.opcode, kConditionalBranch))
-    targets = {end.pc + static_cast<uint64_t>(end.imm), end.nextPc()};
-  else if (end.opcode == Opcode::Jal)
-    targets = {end.pc + static_cast<uint64_t>(end.imm)};
-  else if (end.opcode == Opcode::Jalr) {
+  std::vector<uint64_t> targets = directSuccessors(block);
+  if (block.terminated && block.instructions.back().opcode == Opcode::Jalr) {
     if (options_.speculateIndirect)
       for (const auto &[pc, hits] : block.indirectTargets)
         targets.push_back(pc);
     if (options_.predictReturns)
       targets.insert(targets.end(), returnSites_.begin(), returnSites_.end());
-  } else {
-    targets = {block.terminated ? end.nextPc() : block.endPc};
   }
   std::vector<uint64_t> inside;
   for (uint64_t target : targets)

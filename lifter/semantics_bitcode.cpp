@@ -24,16 +24,8 @@ using namespace tiercel;
 namespace {
 
 // The operands of one instruction as the semantics read them
-// (machine/semantics/common.h).
-struct LiftedOperands {
-  uint64_t pc;
-  int64_t imm;
-  uint64_t raw;
-  uint64_t rd, rs1, rs2, rs3;
-  uint64_t rm;
-  uint64_t next;
-  [[gnu::always_inline]] uint64_t nextPc() const { return next; }
-};
+// (machine/semantics/common.h): here every field is an argument.
+using LiftedOperands = WideOperands;
 
 // Guest memory as the interpreter and tier 1 do it; instructions that need
 // more of the environment (CSRs, privileged ones) are never lifted through

@@ -71,15 +71,7 @@ TIERCEL_STENCIL_INLINE uint64_t registerHole(const char *hole) {
 
 // The operands of one instruction as the semantics read them
 // (machine/semantics/common.h): every field is a hole or a constant.
-struct StencilOperands {
-  uint64_t pc;
-  int64_t imm;
-  uint64_t raw;
-  uint64_t rd, rs1, rs2, rs3;
-  uint64_t rm;
-  uint64_t next;
-  TIERCEL_STENCIL_INLINE uint64_t nextPc() const { return next; }
-};
+using StencilOperands = WideOperands;
 
 template <Opcode Op, StencilVariant Variant> TIERCEL_STENCIL_INLINE StencilOperands operands() {
   StencilOperands insn;

@@ -10,11 +10,12 @@
 // sets pc to its own address and returns ExecStatus::Trap.
 //
 // The operands come as `const Insn &`: the interpreter passes its
-// DecodedInstruction; a tier-1 stencil passes an operand view whose fields
-// are relocation holes (jit/stencils/stencil_operands.h), full-width so that
-// `cpu.x[insn.rs1]` compiles to one displacement and no truncation hides the
-// register number from the compiler. An Insn has the DecodedInstruction
-// fields the semantics read: pc, imm, raw, rd, rs1, rs2, rs3, rm, nextPc().
+// DecodedInstruction; generated code passes a WideOperands (below) whose
+// fields are relocation holes (tier-1 stencils) or constant arguments
+// (tier-2 bitcode), full-width so that `cpu.x[insn.rs1]` compiles to one
+// displacement and no truncation hides the register number from the
+// compiler. An Insn has the DecodedInstruction fields the semantics read:
+// pc, imm, raw, rd, rs1, rs2, rs3, rm, nextPc().
 #pragma once
 
 #include <concepts>
@@ -69,6 +70,17 @@ concept SemanticsEnv = requires(Env &env, uint64_t addr, uint64_t value, uint32_
   { env.executeSret(DecodedInstruction{}) } -> std::same_as<ExecStatus>;
   { env.executeWfi(DecodedInstruction{}) } -> std::same_as<ExecStatus>;
   { env.executeSfenceVma(DecodedInstruction{}) } -> std::same_as<ExecStatus>;
+};
+
+// The operand view of generated code (see the top of this file).
+struct WideOperands {
+  uint64_t pc;
+  int64_t imm;
+  uint64_t raw;
+  uint64_t rd, rs1, rs2, rs3;
+  uint64_t rm;
+  uint64_t next;
+  [[gnu::always_inline]] uint64_t nextPc() const { return next; }
 };
 
 // x0 reads as zero. Where the register number is a compile-time constant

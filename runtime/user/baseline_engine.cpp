@@ -15,7 +15,6 @@ namespace tiercel::user {
 
 namespace {
 
-constexpr unsigned kMaxBlockInstructions = 128;
 constexpr uint64_t kPageSize = 4096;
 
 // The environment tiercel_jit_execute_instruction runs in: the engine's,
@@ -274,39 +273,52 @@ jit::Block *BaselineEngine::lookupOrTranslate(uint64_t pc) {
   return block;
 }
 
+bool decodeGuestBlock(UserEnv &env, AddressSpace &space, uint64_t pc, unsigned cap,
+                      const std::unordered_set<uint64_t> *breakpoints, GuestBlock &out) {
+  out = {};
+  uint64_t pageEnd = (pc & ~(kPageSize - 1)) + kPageSize;
+  uint64_t current = pc;
+  if (!space.watchCodeRange(pc, 1))
+    out.allWatched = false;
+  while (out.instructions.size() < cap && current < pageEnd) {
+    // A breakpoint is only ever the first instruction of a block.
+    if (breakpoints != nullptr && !out.instructions.empty() && breakpoints->count(current) != 0)
+      break;
+    // An instruction that may continue on the next page: watch that too.
+    if (current + 2 == pageEnd && !space.watchCodeRange(pageEnd, 2))
+      out.allWatched = false;
+    DecodedInstruction insn;
+    if (!fetchInstruction(env, current, insn)) {
+      if (out.instructions.empty())
+        return false;
+      break; // the block ends before it; the next lookup faults
+    }
+    out.instructions.push_back(insn);
+    current += insn.length;
+    if (endsBlock(insn.opcode)) {
+      out.terminated = true;
+      break;
+    }
+  }
+  out.endPc = current;
+  return true;
+}
+
 jit::Block *BaselineEngine::translate(uint64_t pc) {
   uint64_t start = nowNanoseconds();
   CpuState &cpu = env_.cpu;
   unsigned cap = options_.oneInsnPerBlock ? 1 : kMaxBlockInstructions;
-  uint64_t pageEnd = (pc & ~(kPageSize - 1)) + kPageSize;
-  std::vector<DecodedInstruction> instructions;
-  uint64_t current = pc;
-  bool terminated = false;
-  // Watch before reading, so a store that races the translation is seen.
-  if (!space_.watchCodeRange(pc, 1))
+  GuestBlock decoded;
+  bool fetched = decodeGuestBlock(env_, space_, pc, cap, breakpoints_, decoded);
+  if (!decoded.allWatched)
     unwatchedCode_ = true;
-  while (instructions.size() < cap && current < pageEnd) {
-    // A breakpoint is only ever the first instruction of a block.
-    if (breakpoints_ != nullptr && !instructions.empty() && breakpoints_->count(current) != 0)
-      break;
-    // An instruction that may continue on the next page: watch that too.
-    if (current + 2 == pageEnd && !space_.watchCodeRange(pageEnd, 2))
-      unwatchedCode_ = true;
-    DecodedInstruction insn;
-    if (!fetchInstruction(env_, current, insn)) {
-      if (instructions.empty()) {
-        cpu.pc = pc; // the env recorded cause and tval
-        return nullptr;
-      }
-      break; // the block ends before it; the next lookup faults
-    }
-    instructions.push_back(insn);
-    current += insn.length;
-    if (endsBlock(insn.opcode)) {
-      terminated = true;
-      break;
-    }
+  if (!fetched) {
+    cpu.pc = pc; // the env recorded cause and tval
+    return nullptr;
   }
+  const std::vector<DecodedInstruction> &instructions = decoded.instructions;
+  uint64_t current = decoded.endPc;
+  bool terminated = decoded.terminated;
   jit::TranslatorOptions translatorOptions{options_.counters};
   std::unique_ptr<jit::Block> block =
       translator_->translate(instructions, current, terminated, translatorOptions);

@@ -39,6 +39,23 @@
 
 namespace tiercel::user {
 
+// The instructions of the guest block at `pc` as the tiers cut blocks: up
+// to the first one that ends a block, `cap` of them, the page end, or a
+// breakpoint (never the first instruction). The code pages are watched for
+// guest writes before they are read, so a store that races the decoding is
+// seen; `allWatched` is false when one could not be. A fetch that fails
+// ends the block before it; on the first instruction it returns false, with
+// the fault recorded in env.cpu (trapCause, trapValue).
+struct GuestBlock {
+  std::vector<DecodedInstruction> instructions;
+  uint64_t endPc = 0;
+  bool terminated = false; // the last instruction ends the block
+  bool allWatched = true;
+};
+inline constexpr unsigned kMaxBlockInstructions = 128;
+bool decodeGuestBlock(UserEnv &env, AddressSpace &space, uint64_t pc, unsigned cap,
+                      const std::unordered_set<uint64_t> *breakpoints, GuestBlock &out);
+
 struct BaselineOptions {
   size_t codeCacheBytes = size_t{256} << 20; // -tb-size
   bool counters = true;                      // --no-counters turns them off

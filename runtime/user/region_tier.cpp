@@ -8,8 +8,8 @@
 #include <cstring>
 #include <deque>
 
-#include "machine/semantics/fetch.h"
 #include "runtime/helper_thread.h"
+#include "runtime/user/baseline_engine.h"
 #include "runtime/user/signal_frame.h"
 #include "runtime/user/signals.h"
 
@@ -20,8 +20,6 @@ namespace tiercel::user {
 
 namespace {
 
-constexpr unsigned kMaxBlockInstructions = 128; // as tier 1 cuts blocks
-constexpr uint64_t kPageSize = 4096;
 constexpr unsigned kMaxIntervalMicroseconds = 64'000;
 constexpr unsigned kStaticRegionBlocks = 16; // --tier=llvm: blocks per region
 // movabs r11, imm64; jmp r11
@@ -85,33 +83,21 @@ bool RegionTier::preciseNow() const {
 
 // ---- Region formation ----
 
-// One block as tier 1 cuts it: up to the first instruction that ends a
-// block, the length cap or the page end.
+// One block as tier 1 cuts it (decodeGuestBlock).
 bool RegionTier::decodeBlock(uint64_t pc, lifter::RegionBlock &out) {
+  // A fetch that fails here is no trap: the block just ends (or is not).
+  uint64_t savedCause = env_.cpu.trapCause, savedValue = env_.cpu.trapValue;
+  GuestBlock decoded;
+  bool fetched = decodeGuestBlock(env_, space_, pc, kMaxBlockInstructions, nullptr, decoded);
+  env_.cpu.trapCause = savedCause;
+  env_.cpu.trapValue = savedValue;
+  if (!fetched)
+    return false;
   out = {};
   out.pc = pc;
-  uint64_t pageEnd = (pc & ~(kPageSize - 1)) + kPageSize;
-  uint64_t current = pc;
-  while (out.instructions.size() < kMaxBlockInstructions && current < pageEnd) {
-    DecodedInstruction insn;
-    uint64_t savedCause = env_.cpu.trapCause, savedValue = env_.cpu.trapValue;
-    if (!fetchInstruction(env_, current, insn)) {
-      env_.cpu.trapCause = savedCause; // nothing trapped: the block just ends here
-      env_.cpu.trapValue = savedValue;
-      break;
-    }
-    out.instructions.push_back(insn);
-    current += insn.length;
-    if (endsBlock(insn.opcode)) {
-      out.terminated = true;
-      break;
-    }
-  }
-  out.endPc = current;
-  if (out.instructions.empty())
-    return false;
-  // Translated code must be watched for guest writes (tier 1 does the same).
-  space_.watchCodeRange(pc, current - pc);
+  out.instructions = std::move(decoded.instructions);
+  out.endPc = decoded.endPc;
+  out.terminated = decoded.terminated;
   return true;
 }
 
@@ -200,14 +186,7 @@ std::shared_ptr<lifter::Region> RegionTier::formStaticRegion(uint64_t pc) {
         return nullptr;
       continue;
     }
-    const DecodedInstruction &end = block.instructions.back();
-    std::vector<uint64_t> successors;
-    if (!block.terminated)
-      successors.push_back(block.endPc);
-    else if (hasFlag(end.opcode, kConditionalBranch))
-      successors = {end.pc + static_cast<uint64_t>(end.imm), end.nextPc()};
-    else if (end.opcode == Opcode::Jal)
-      successors.push_back(end.pc + static_cast<uint64_t>(end.imm));
+    std::vector<uint64_t> successors = lifter::directSuccessors(block);
     instructions += block.instructions.size();
     region->blocks.push_back(std::move(block));
     for (uint64_t next : successors)
