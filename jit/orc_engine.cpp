@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <new>
 
 #include "llvm/ExecutionEngine/JITLink/JITLink.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -287,28 +288,69 @@ void OrcEngine::noteCode(const std::string &symbol, const CodeSpan &span) {
 
 void OrcEngine::work() {
   for (;;) {
-    Job job;
     {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_)
-        return;
-      auto first = queue_.begin();
-      job = std::move(first->second);
-      queue_.erase(first);
-    }
-    CompiledCode result = compile(job);
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) {
-        // Nobody takes it any more; the JIT frees it with everything else.
-        return;
+      Job job;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return stopping_ || (!paused_ && !queue_.empty()); });
+        if (stopping_)
+          return;
+        auto first = queue_.begin();
+        job = std::move(first->second);
+        queue_.erase(first);
+        ++busy_;
       }
-      ready_.push_back(std::move(result));
-    }
-    if (notifyReady_)
-      notifyReady_();
+      CompiledCode result = compile(job);
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+          // Nobody takes it any more; the JIT frees it with everything else.
+          --busy_;
+          idle_.notify_all();
+          return;
+        }
+        ready_.push_back(std::move(result));
+      }
+      if (notifyReady_)
+        notifyReady_();
+    } // the job's builder and everything it held are gone here
+    std::lock_guard lock(mutex_);
+    if (--busy_ == 0)
+      idle_.notify_all();
   }
+}
+
+void OrcEngine::beforeFork() {
+  std::unique_lock lock(mutex_);
+  paused_ = true;
+  idle_.wait(lock, [this] { return busy_ == 0; });
+  // Held across fork(): a worker that just woke up cannot be half way into
+  // the mutex in the child's copy.
+  lock.release();
+}
+
+void OrcEngine::afterForkInParent() {
+  paused_ = false;
+  mutex_.unlock();
+  wake_.notify_all();
+}
+
+void OrcEngine::afterForkInChild() {
+  // The condition variables may count waiters that do not exist here, and
+  // the thread handles name threads of the parent: start both afresh
+  // (placement new: the old objects have nothing to release in this
+  // process).
+  new (&wake_) std::condition_variable();
+  new (&idle_) std::condition_variable();
+  for (std::thread &worker : workers_)
+    new (&worker) std::thread();
+  size_t count = workers_.size();
+  workers_.clear();
+  paused_ = false;
+  busy_ = 0;
+  mutex_.unlock();
+  for (size_t i = 0; i < count; ++i)
+    workers_.emplace_back([this] { work(); });
 }
 
 CompiledCode OrcEngine::compile(const Job &job) {

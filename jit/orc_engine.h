@@ -80,6 +80,16 @@ public:
 
   size_t queued() const;
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
+
+  // fork(): only the forking thread lives on in the child, so no compile
+  // thread may be inside LLVM (or hold our locks) at that moment.
+  // beforeFork waits for the compiles in progress to finish and keeps new
+  // ones from starting; in the parent, afterForkInParent lets the threads go
+  // on; in the child, afterForkInChild starts new compile threads over the
+  // same queue and JIT (whose state is consistent: nobody was inside it).
+  void beforeFork();
+  void afterForkInParent();
+  void afterForkInChild();
   // Text bytes of the code linked so far and not removed.
   uint64_t liveCodeBytes() const;
 
@@ -106,6 +116,9 @@ private:
   std::multimap<uint64_t, Job, std::greater<uint64_t>> queue_; // by priority
   std::vector<CompiledCode> ready_;
   bool stopping_ = false;
+  bool paused_ = false;  // beforeFork: no job starts
+  unsigned busy_ = 0;    // threads between taking a job and being done with it
+  std::condition_variable idle_; // busy_ dropped to 0
   std::vector<std::thread> workers_;
   // Text bytes per linked symbol (the plugin records them while linking).
   mutable std::mutex sizesMutex_;

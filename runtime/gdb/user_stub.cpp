@@ -376,7 +376,9 @@ void UserStub::detach() {
 }
 
 void UserStub::reportExit() {
-  if (detached_ || process_ == nullptr)
+  // A guest fork's child runs without the debugger: the connection is the
+  // parent's.
+  if (detached_ || process_ == nullptr || process_->isForkedChild())
     return;
   StopEvent event;
   if (int signal = process_->terminatingSignal()) {

@@ -543,6 +543,43 @@ void BaselineEngine::flushCache() {
   ++cacheFlushes_;
 }
 
+void BaselineEngine::beforeFork() {
+  if (tier2_ != nullptr)
+    tier2_->beforeFork();
+}
+
+void BaselineEngine::afterForkInParent() {
+  if (tier2_ != nullptr)
+    tier2_->afterForkInParent();
+}
+
+llvm::Error BaselineEngine::afterForkInChild() {
+  if (llvm::Error error = cache_->detachAfterFork())
+    return error;
+  bool logTier = options_.logTier;
+  options_.logTier = false; // not a flush for lack of room
+  flushCache();
+  options_.logTier = logTier;
+  if (tier2_ != nullptr)
+    tier2_->afterForkInChild();
+  // perf looks for the files of the pid it sees running the code.
+  if (perfMap_ != nullptr) {
+    perfMap_.reset();
+    auto perfMap = PerfMap::open();
+    if (!perfMap)
+      return perfMap.takeError();
+    perfMap_ = std::move(*perfMap);
+  }
+  if (jitDump_ != nullptr) {
+    jitDump_.reset();
+    auto jitDump = JitDump::open();
+    if (!jitDump)
+      return jitDump.takeError();
+    jitDump_ = std::move(*jitDump);
+  }
+  return llvm::Error::success();
+}
+
 void BaselineEngine::recoverAfterHostFault(uint64_t hostPc) {
   if (tier2_ != nullptr && tier2_->ownsHostPc(hostPc))
     return; // the region stored the pc (and, precise, the state) before the access

@@ -93,6 +93,14 @@ public:
   void setBreakpoints(const std::unordered_set<uint64_t> *breakpoints);
   // After a siglongjmp out of generated code at hostPc.
   void recoverAfterHostFault(uint64_t hostPc);
+  // A guest fork, from the dispatcher's syscall path (no generated code on
+  // the stack). The child gets a code cache of its own: the exec view is
+  // shared memory, which fork() would otherwise leave shared with the
+  // parent. It starts with an empty tier-1 cache; tier-2 regions, the
+  // perf map and the jitdump go on in files of the child's pid.
+  void beforeFork();
+  void afterForkInParent();
+  llvm::Error afterForkInChild();
 
   uint64_t blocksTranslated() const { return blocksTranslated_; }
   uint64_t instructionsTranslated() const { return instructionsTranslated_; }

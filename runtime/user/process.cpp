@@ -17,6 +17,7 @@
 #include "runtime/user/host_signals.h"
 #include "runtime/user/initial_stack.h"
 #include "runtime/user/process_syscalls.h"
+#include "runtime/user/syscalls_exec.h"
 #include "llvm/Support/FileSystem.h"
 
 namespace tiercel::user {
@@ -167,6 +168,10 @@ llvm::Expected<std::unique_ptr<Process>> Process::create(const UserOptions &opti
   auto stack = buildInitialStack(space, stackTop, stackSize, inputs);
   if (!stack)
     return stack.takeError();
+
+  // execve keeps the signal mask: the guest starts with the one this
+  // Tiercel was started with (a guest execve sets it, syscalls_exec.cpp).
+  process->signals_.blocked = takeInheritedSignalMask() & ~kUnblockable;
 
   CpuState &cpu = *process->cpu_; // value-initialised: all registers zero
   cpu.privilege = Privilege::User;

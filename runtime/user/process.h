@@ -40,6 +40,11 @@ struct UserOptions {
   std::string sysroot;
   uint64_t stackSize = 8ull << 20; // -s, RLIMIT_STACK's usual 8 MiB
   CpuExtensions extensions;
+  // A guest execve of a riscv64 program runs Tiercel again (this binary,
+  // /proc/self/exe) with these options before the program: the ones given
+  // on the command line that are about how to run, not about this one
+  // program (not -E, -U, -0, -g). runtime/user/syscalls_exec.cpp.
+  std::vector<std::string> execOptions;
 };
 
 // What the process was started with (the command line after the options).
@@ -104,6 +109,20 @@ public:
   // Ends the host process as a guest killed by `signal` would end.
   [[noreturn]] void terminateBySignal(int signal);
 
+  // Set by the run loop for a guest fork (clone without CLONE_VM, or vfork),
+  // on the guest thread in the syscall: before fork() the tiers stop their
+  // helper threads at a safe point; after it the parent lets them go on
+  // and the child takes the process over (its own code cache, new helper
+  // threads, no debugger). afterForkInChild returns false (with a message
+  // on stderr) if the child cannot go on.
+  std::function<void()> beforeFork;
+  std::function<void()> afterForkInParent;
+  std::function<bool()> afterForkInChild;
+  // Whether this process is a guest fork's child (its parent's profile
+  // file and debugger are not its own).
+  bool isForkedChild() const { return forkedChild_; }
+  void setForkedChild() { forkedChild_ = true; }
+
   // Set by the run loop: invalidates translations of a guest range.
   std::function<void(uint64_t, uint64_t)> invalidateCode;
   // Set by the run loop: the running tier's statistics for --summary.
@@ -128,6 +147,7 @@ private:
   uint64_t entry_ = 0;
   uint64_t initialSp_ = 0;
   bool exitRequested_ = false;
+  bool forkedChild_ = false;
   int exitStatus_ = 0;
   int terminatingSignal_ = 0;
   std::vector<Image> images_;

@@ -1,9 +1,9 @@
 // Tier 2 in Linux user mode (see region_tier.h).
 #include "runtime/user/region_tier.h"
 
-#include <time.h>
-
 #include <algorithm>
+#include <chrono>
+#include <new>
 #include <cinttypes>
 #include <cstring>
 #include <deque>
@@ -56,17 +56,46 @@ RegionTier::create(const RegionTierOptions &options, UserEnv &env, AddressSpace 
 }
 
 RegionTier::~RegionTier() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(tickMutex_);
+    stopping_ = true;
+  }
+  tickWake_.notify_all();
   if (ticker_.joinable())
     ticker_.join();
   // The compile threads stop with orc_; its code goes with the JIT.
 }
 
+// A condition-variable wait rather than a sleep, so that exit does not wait
+// out the interval (up to 64 ms) to join the ticker.
 void RegionTier::tick() {
-  while (!stopping_.load()) {
-    timespec pause{0, static_cast<long>(intervalMicroseconds_.load()) * 1000};
-    nanosleep(&pause, nullptr);
+  std::unique_lock lock(tickMutex_);
+  while (!stopping_) {
+    tickWake_.wait_for(lock, std::chrono::microseconds(intervalMicroseconds_.load()));
+    if (stopping_)
+      return;
     env_.cpu.exitRequest.fetch_or(kTierUpRequest);
+  }
+}
+
+void RegionTier::beforeFork() {
+  orc_->beforeFork();
+  tickMutex_.lock(); // the ticker waits (or is about to) without holding it
+}
+
+void RegionTier::afterForkInParent() {
+  tickMutex_.unlock();
+  orc_->afterForkInParent();
+}
+
+void RegionTier::afterForkInChild() {
+  AllSignalsBlocked blocked; // as at create(): the new threads inherit it
+  orc_->afterForkInChild();
+  new (&tickWake_) std::condition_variable();
+  tickMutex_.unlock();
+  if (ticker_.joinable()) {
+    new (&ticker_) std::thread(); // the parent's ticker; nothing to release here
+    ticker_ = std::thread([this] { tick(); });
   }
 }
 

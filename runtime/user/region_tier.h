@@ -30,10 +30,12 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -100,6 +102,13 @@ public:
   // A host fault at hostPc in region code: cpu.pc (and, precise, the
   // registers) were stored before the access. False: not region code.
   bool ownsHostPc(uint64_t hostPc) const;
+  // A guest fork (runtime/user/syscalls_exec.cpp), on the guest thread:
+  // no compile is in progress and no lock of ours is held while fork()
+  // copies the process; the child gets compile threads and a ticker of its
+  // own. What was compiled or queued before stays valid in both.
+  void beforeFork();
+  void afterForkInParent();
+  void afterForkInChild();
 
   // Statistics.
   uint64_t regionsCompiled() const { return compiled_; }
@@ -167,7 +176,9 @@ private:
   uint64_t compiled_ = 0, failures_ = 0, discarded_ = 0, totalCompileNs_ = 0;
   std::vector<float> compileMs_;
   // The ticker.
-  std::atomic<bool> stopping_{false};
+  std::mutex tickMutex_;
+  std::condition_variable tickWake_;
+  bool stopping_ = false; // under tickMutex_
   std::atomic<unsigned> intervalMicroseconds_{1000};
   std::thread ticker_;
 };

@@ -365,6 +365,12 @@ void runDebugged(Process &process, UserEnv &env, Engine &engine, RunDebugger &de
       handleTrap(process, cpu, guestLock);
       if (process.exitRequested())
         break;
+      if (process.isForkedChild()) {
+        // The child of a guest fork runs on without the debugger (gdb
+        // follows the parent): the plain loop takes over.
+        engine.setBreakpoints(nullptr);
+        return;
+      }
     }
     if (watching && retired && debugger.afterInstruction()) {
       resumeWith(debugger.stopped(Stop::Watchpoint, 0));
@@ -542,6 +548,8 @@ int runProcess(Process &process, const RunOptions &options) {
     // At exit, whether by exit_group or by a signal (a guest crash, SIGINT,
     // SIGTERM), before the --summary line.
     process.prependBeforeExit([&process, &profileSession, collect] {
+      if (profileSession == nullptr)
+        return; // a guest fork's child: the profile file is its parent's
       std::unique_lock lock(profileSession->guestLock());
       profiles::RunProfile profile = collect();
       profile.complete = true;
@@ -559,6 +567,38 @@ int runProcess(Process &process, const RunOptions &options) {
     process.statisticsSignal = print;
     process.prependBeforeExit(print);
   }
+  // A guest fork (syscalls_exec.cpp): helper threads stop at a safe point
+  // around fork(); the child gets its own code cache and helper threads,
+  // and leaves the profile to its parent (a program it execs writes
+  // FILE.PID).
+  process.beforeFork = [&] {
+    if (profileSession != nullptr)
+      profileSession->guestLock().lock(); // the timer is not collecting
+    if (baseline != nullptr)
+      baseline->beforeFork();
+  };
+  process.afterForkInParent = [&] {
+    if (baseline != nullptr)
+      baseline->afterForkInParent();
+    if (profileSession != nullptr)
+      profileSession->guestLock().unlock();
+  };
+  process.afterForkInChild = [&] {
+    if (profileSession != nullptr) {
+      // Its threads are the parent's; its locks may be held by them. It is
+      // never touched again (nor destroyed: that would join them).
+      static auto *abandoned = new std::vector<std::unique_ptr<ProfileSession>>();
+      guestLock.release();
+      abandoned->push_back(std::move(profileSession));
+    }
+    if (baseline != nullptr) {
+      if (llvm::Error error = baseline->afterForkInChild()) {
+        std::fprintf(stderr, "tiercel-riscv64: fork: %s\n", llvm::toString(std::move(error)).c_str());
+        return false;
+      }
+    }
+    return true;
+  };
   if (process.options().logPage) {
     std::fprintf(process.options().log, "page: guest memory map at start\n");
     logMemoryMap(process);
@@ -598,9 +638,18 @@ int runProcess(Process &process, const RunOptions &options) {
   }
   setThreadFaultJump(nullptr);
   process.invalidateCode = nullptr;
+  process.beforeFork = nullptr;
+  process.afterForkInParent = nullptr;
+  process.afterForkInChild = nullptr;
   process.runBeforeExit();
   process.statisticsSignal = nullptr;
   process.tierSummary = nullptr;
+  if (options.exitWithoutTeardown) {
+    // Never destroyed: the process ends before a compile thread could
+    // notice (and the profile session, if any, has written its file).
+    static auto *kept = new std::vector<std::unique_ptr<BaselineEngine>>();
+    kept->push_back(std::move(baseline));
+  }
   return process.exitStatus();
 }
 

@@ -58,6 +58,10 @@ struct RunOptions {
   RunProfileOptions profile;
   bool logStats = false; // -d stats: statistics at exit and on SIGUSR1
   RunDebugger *debugger = nullptr; // -g: stops go to it
+  // The caller ends the host process right after runProcess returns: the
+  // tiers are not torn down, so exit does not wait for a tier-2 compile in
+  // progress (tens of milliseconds that every short process would pay).
+  bool exitWithoutTeardown = false;
 };
 
 // Runs `process` until it calls exit/exit_group and returns the guest's

@@ -10,6 +10,7 @@
 
 #include "runtime/user/process_syscalls.h"
 #include "runtime/user/syscalls_file_io.h"
+#include "runtime/user/syscalls_exec.h"
 #include "runtime/user/syscalls_fs.h"
 #include "runtime/user/syscalls_misc.h"
 #include "runtime/user/syscalls_poll.h"
@@ -191,6 +192,8 @@ constexpr std::array kSyscalls = {
     row(214, "brk", sysBrk, "p"),
     row(215, "munmap", sysMunmap, "pu"),
     row(216, "mremap", sysMremap, "puuxp"),
+    row(220, "clone", sysClone, "xpppp"),
+    row(221, "execve", sysExecve, "spp"),
     row(222, "mmap", sysMmap, "puxxdx"),
     row(223, "fadvise64", sysFadvise64, "dddd"),
     row(226, "mprotect", sysMprotect, "pux"),
@@ -206,11 +209,13 @@ constexpr std::array kSyscalls = {
     row(276, "renameat2", sysRenameat2, "asasx"),
     row(278, "getrandom", sysGetrandom, "pux"),
     row(279, "memfd_create", sysMemfdCreate, "sx"),
+    row(281, "execveat", sysExecveat, "asppx"),
     row(283, "membarrier", sysMembarrier, "dxd"),
     row(285, "copy_file_range", sysCopyFileRange, "dpdpux"),
     row(286, "preadv2", sysPreadv2, "dpuddx"),
     row(287, "pwritev2", sysPwritev2, "dpuddx"),
     row(291, "statx", sysStatx, "asxxp"),
+    row(435, "clone3", sysClone3, "pu"),
     row(436, "close_range", sysCloseRange, "uux"),
     row(439, "faccessat2", sysFaccessat2, "asox"),
     row(441, "epoll_pwait2", sysEpollPwait2, "dpdppu"),

@@ -1,5 +1,6 @@
 // tiercel-riscv64: runs a riscv64 Linux program on this host (user mode),
 // with qemu-riscv64's command line. The exit status is the guest's.
+#include <fcntl.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -87,12 +88,16 @@ int main(int argc, char **argv) {
         logPath += line.logFile[i];
       }
     }
-    log = std::fopen(logPath.c_str(), "w");
+    // A program a guest execve started shares its parent's log. Every
+    // writer appends, so the parent does not write over its children's
+    // lines from its own file offset.
+    log = std::fopen(logPath.c_str(), line.execChild ? "ae" : "we");
     if (!log) {
       std::fprintf(stderr, "%s: cannot open log file %s: %s\n", kTool, logPath.c_str(),
                    std::strerror(errno));
       return 1;
     }
+    fcntl(fileno(log), F_SETFL, fcntl(fileno(log), F_GETFL) | O_APPEND);
   }
   line.user.log = log;
 
@@ -194,6 +199,8 @@ int main(int argc, char **argv) {
     return usageFailure("-profile-interval needs -profile FILE");
   options.logStats = line.logStats;
   options.profile.path = line.profilePath;
+  if (line.execChild && !line.profilePath.empty())
+    options.profile.path += "." + std::to_string(getpid()); // not its parent's file
   options.profile.intervalSeconds = line.profileIntervalSeconds;
   options.profile.commandLine = args;
   options.profile.tiercelVersion = TIERCEL_VERSION;
@@ -205,6 +212,7 @@ int main(int argc, char **argv) {
     }
     options.debugger = gdbStub.get();
   }
+  options.exitWithoutTeardown = true; // _exit below
   int status = user::runProcess(*running, options);
   std::fflush(nullptr);
   // The guest is done: skip destructors of the address space and caches.

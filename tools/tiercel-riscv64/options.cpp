@@ -8,7 +8,9 @@
 #include <optional>
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
 
 namespace tiercel::tools {
 
@@ -48,6 +50,7 @@ enum class OptionId {
   FdoBranchWeights,
   FdoIndirect,
   FdoReturns,
+  ExecChild,
 };
 
 struct OptionSpec {
@@ -129,6 +132,9 @@ constexpr OptionSpec kOptions[] = {
      "with -profile, also rewrite the profile every SECONDS while the guest runs (live view)"},
     {OptionId::NoCounters, "no-counters", nullptr, nullptr,
      "tier 1 without its block, edge and jalr-target counters (for measurement)"},
+    {OptionId::ExecChild, "exec-child", nullptr, nullptr,
+     "set by Tiercel when a guest execve runs a riscv64 program: the -D log is appended to, "
+     "and -profile FILE is written to FILE.PID"},
     {OptionId::Summary, "summary", nullptr, "TIERCEL_SUMMARY",
      "at exit, print one line to stderr: guest instructions, wall time, MIPS"},
     {OptionId::DisassemblerStyle, "M", "style", nullptr,
@@ -453,6 +459,7 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
     break;
   }
   case OptionId::Summary: line.summary = true; break;
+  case OptionId::ExecChild: line.execChild = true; break;
   case OptionId::DisassemblerStyle:
     if (value == "numeric")
       line.numericRegisterNames = true;
@@ -463,6 +470,13 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
     break;
   }
   return llvm::Error::success();
+}
+
+std::string absolutePath(llvm::StringRef path) {
+  llvm::SmallString<256> absolute(path);
+  if (llvm::sys::fs::make_absolute(absolute))
+    return path.str();
+  return absolute.str().str();
 }
 
 const OptionSpec *findOption(llvm::StringRef name) {
@@ -556,6 +570,25 @@ llvm::Expected<CommandLine> parseCommandLine(const std::vector<std::string> &arg
     }
     if (llvm::Error error = apply(line, spec->id, value, false, argv0))
       return error;
+    // A guest execve passes on how to run, not what this program was given.
+    switch (spec->id) {
+    case OptionId::Help:
+    case OptionId::Version:
+    case OptionId::SetEnv:
+    case OptionId::UnsetEnv:
+    case OptionId::Argv0:
+    case OptionId::Gdb:
+    case OptionId::ExecChild: break;
+    case OptionId::Sysroot:
+    case OptionId::LogFile:
+    case OptionId::Profile:
+      // Paths as this process meant them, whatever the child's cwd.
+      line.user.execOptions.push_back("-" + name.str() + "=" + absolutePath(value));
+      break;
+    default:
+      line.user.execOptions.push_back("-" + name.str() +
+                                      (spec->argument ? "=" + value.str() : std::string()));
+    }
   }
 
   if (line.user.sysroot.empty() && !defaultSysroot.empty())

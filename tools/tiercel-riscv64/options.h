@@ -20,6 +20,7 @@ struct CommandLine {
   bool help = false;
   bool version = false;
   bool summary = false;
+  bool execChild = false; // --exec-child: started by a guest execve
   bool oneInsnPerBlock = false;
   bool numericRegisterNames = false; // -M numeric
   std::string tier = "tiered";

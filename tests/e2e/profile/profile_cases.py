@@ -231,7 +231,38 @@ def case_bad_files(args):
         expect(pattern, result.stderr, "tiercel-prof " + " ".join(command))
 
 
+def case_exec_children(args):
+    # A guest that forks and execs riscv64 programs: the parent's profile is
+    # FILE, each program a guest execve started writes FILE.PID, and a -D log
+    # without %d is shared (appended to), not clobbered by the children.
+    profile = os.path.join(args.workdir, "exec.tprof")
+    log = os.path.join(args.workdir, "exec.log")
+    for old in os.listdir(args.workdir):
+        os.unlink(os.path.join(args.workdir, old))
+    result = profile_run(args, profile, [args.fork_exec], extra=["-strace", "-D", log],
+                         cwd=args.workdir)
+    expect(r"exec child: exited 42", result.stdout, "fork_exec output")
+    children = sorted(name for name in os.listdir(args.workdir)
+                      if re.fullmatch(r"exec\.tprof\.\d+", name))
+    # exec-mode, mask-mode, script-mode and spawn-mode each ran in a process
+    # of its own.
+    if len(children) != 4:
+        fail("expected 4 child profiles, found %r" % children)
+    expect(r"\(complete; guest exit status 0\)", prof(args, "report", profile), "parent profile")
+    pids = set()
+    for name in children:
+        report = prof(args, "report", os.path.join(args.workdir, name))
+        expect(r"Top blocks", report, "child profile " + name)
+        pids.add(name.rsplit(".", 1)[1])
+    with open(log) as f:
+        text = f.read()
+    for pid in pids:
+        expect(r"^%s exit_group\(" % pid, text, "the -strace log of child " + pid)
+    expect(r"^\d+ execve\(", text, "the parent's execve calls in the log")
+
+
 CASES = {
+    "exec_children": case_exec_children,
     "report_golden": case_report_golden,
     "live_blocked": case_live_blocked,
     "sigterm": case_sigterm,
@@ -249,6 +280,7 @@ def main():
     parser.add_argument("--guest", required=True, help="profile_guest")
     parser.add_argument("--sieve", required=True, help="bench sieve")
     parser.add_argument("--crash", required=True, help="a guest that dies of SIGILL")
+    parser.add_argument("--fork-exec", required=True, help="tests/guest/c fork_exec (static)")
     parser.add_argument("--golden-dir", required=True)
     parser.add_argument("--workdir", required=True)
     args = parser.parse_args()
