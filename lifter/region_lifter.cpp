@@ -6,6 +6,7 @@
 #include <set>
 
 #include "jit/stencils/stencil_abi.h"
+#include "machine/semantics/system.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/MDBuilder.h"
@@ -29,10 +30,23 @@ llvm::MemoryBufferRef semanticsBitcode() {
 
 namespace {
 
-// Instructions whose semantics need the full environment (CSRs, privileged
-// ones) run through the runtime's helper in both tiers.
-bool needsFullEnvironment(Opcode op) {
-  return jit::stencilStrategyFor(op) == jit::StencilStrategy::Helper;
+// An access to fflags, frm or fcsr: state of CpuState's own, which the
+// semantics handle without the environment (machine/semantics/system.h).
+bool accessesFpCsr(const DecodedInstruction &insn) {
+  if (!hasFlag(insn.opcode, kCsr))
+    return false;
+  uint32_t csr = static_cast<uint32_t>(insn.imm) & 0xfff;
+  return csr == kCsrFflags || csr == kCsrFrm || csr == kCsrFcsr;
+}
+
+// Instructions whose semantics need the full environment (the other CSRs,
+// privileged instructions) run through the runtime's helper, as in tier 1.
+// The FP CSRs are lifted: glibc's math reads and restores fflags around
+// quiet comparisons (frflags; flt.d; fsflags) in hot loops, and a helper
+// call there would store and reload every register of the region.
+bool needsFullEnvironment(const DecodedInstruction &insn) {
+  return jit::stencilStrategyFor(insn.opcode) == jit::StencilStrategy::Helper &&
+         !accessesFpCsr(insn);
 }
 
 const char *mnemonicName(Opcode op) {
@@ -174,13 +188,14 @@ void Lifter::collectFields() {
     allFields_.push_back(field);
   allFields_.push_back(instret);
 
-  bool helper = false, floating = false, atomic = false;
+  bool helper = false, floating = false, atomic = false, fpCsr = false;
   std::set<unsigned> x, f;
   for (const RegionBlock &block : region_.blocks) {
     for (const DecodedInstruction &insn : block.instructions) {
       const InstructionSpec &spec = specOf(insn.opcode);
-      helper |= needsFullEnvironment(insn.opcode);
+      helper |= needsFullEnvironment(insn);
       floating |= (spec.flags & kFloat) != 0;
+      fpCsr |= accessesFpCsr(insn);
       atomic |= (spec.flags & kAtomic) != 0;
       if (writesX(spec.format) && insn.rd != 0)
         x.insert(insn.rd);
@@ -199,8 +214,10 @@ void Lifter::collectFields() {
     writtenRegs_.push_back({static_cast<uint32_t>(offsetof(CpuState, x) + 8 * reg), 8});
   for (unsigned reg : f)
     writtenRegs_.push_back({static_cast<uint32_t>(offsetof(CpuState, f) + 8 * reg), 8});
-  if (floating)
+  if (floating || fpCsr)
     writtenRegs_.push_back(fflags); // the handler's ucontext holds fcsr
+  if (fpCsr)
+    writtenRegs_.push_back(frm);
   written_ = writtenRegs_;
   if (atomic)
     for (const Field &field : reservation)
@@ -483,7 +500,7 @@ void Lifter::liftBlock(size_t index) {
     }
 
     llvm::Value *status = nullptr;
-    if (needsFullEnvironment(insn.opcode)) {
+    if (needsFullEnvironment(insn)) {
       // The runtime's helper on the real CpuState, everything synced.
       writeBack(allFields_, false);
       storeCpu(offsetof(CpuState, pc), constant(insn.pc));
