@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize bench clean
+.PHONY: all deps configure build demo test test-sanitize bench guest-images clean
 
 all: build
 
@@ -34,6 +34,11 @@ test-sanitize: deps
 
 bench: build
 	python3 bench/run.py --build $(BUILD)
+
+# System-mode guest images (riscv64 kernel + busybox initramfs) built from
+# Debian packages, cached outside the build tree; prints KERNEL=... INITRD=...
+guest-images: deps
+	@bash tools/guest/build-images.sh --jobs $(JOBS)
 
 clean:
 	rm -rf $(BUILD)

@@ -15,6 +15,8 @@ packages=(
   python3
   chromium
   gdb-multiarch
+  linux-source-6.1 bc flex bison cpio xz-utils dpkg-dev file
+  opensbi qemu-system-misc
 )
 
 missing=()

@@ -79,4 +79,14 @@ bool PhysicalMap::writeDevice(uint64_t address, unsigned size, uint64_t value) c
   return region->device->write(address - region->base, size, value);
 }
 
+uint8_t *PhysicalMap::ramRange(uint64_t address, uint64_t size) const {
+  const PhysicalRegion *region = find(address);
+  if (region == nullptr || region->kind != PhysicalRegion::Kind::Ram)
+    return nullptr;
+  uint64_t offset = address - region->base;
+  if (size > region->size - offset) // offset < region->size, so this cannot wrap
+    return nullptr;
+  return region->host + offset;
+}
+
 } // namespace tiercel

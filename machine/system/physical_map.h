@@ -44,6 +44,14 @@ public:
   bool readDevice(uint64_t address, unsigned size, uint64_t &value) const;
   bool writeDevice(uint64_t address, unsigned size, uint64_t value) const;
 
+  // Device DMA (virtio rings and buffers): the host memory behind guest
+  // physical [address, address + size) when all of it lies in one RAM
+  // region, else nullptr (outside RAM, across a region's end, ROM, MMIO,
+  // or a range that wraps). size 0 is a range inside RAM like any other.
+  // The pointer stays valid as long as the map (which does not change
+  // while harts run). Writes through it bypass the softmmu.
+  uint8_t *ramRange(uint64_t address, uint64_t size) const;
+
 private:
   llvm::Error add(PhysicalRegion region);
   std::vector<PhysicalRegion> regions_;
