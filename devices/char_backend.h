@@ -4,6 +4,7 @@
 // receiver the device registered, from whatever thread reads the host side.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -19,14 +20,26 @@ public:
   // input starts.
   void setReceiver(std::function<void(uint8_t)> receiver) { receiver_ = std::move(receiver); }
 
+  // Flow control, as QEMU's chardev can_receive: the device says how many
+  // bytes it can take now (set once, with the receiver), so a back end
+  // holds input back instead of overrunning a small FIFO; and it calls
+  // receiveRoomChanged() when that number may have grown (the guest read
+  // a byte). That call comes with the device's lock held: an override must
+  // not call back into the device (a notification only).
+  void setReceiveRoom(std::function<size_t()> room) { room_ = std::move(room); }
+  virtual void receiveRoomChanged() {}
+
 protected:
   void deliver(uint8_t byte) {
     if (receiver_)
       receiver_(byte);
   }
+  // Bytes the device can take now (no flow control: as many as there are).
+  size_t receiveRoom() const { return room_ ? room_() : SIZE_MAX; }
 
 private:
   std::function<void(uint8_t)> receiver_;
+  std::function<size_t()> room_;
 };
 
 // Keeps the output in memory and takes input from the program: for tests

@@ -17,8 +17,9 @@ public:
   explicit SifiveTest(PowerControl &power) : power_(power) {}
   const char *name() const override { return "sifive_test"; }
   uint64_t windowSize() const override { return kWindowSize; }
-  // One 32-bit register at offset 0 (4- and 8-byte accesses, as Linux's
-  // syscon drivers and OpenSBI use); anything else decodes nothing.
+  // One 32-bit register at offset 0 (2-, 4- and 8-byte accesses: OpenSBI
+  // writes it with 16-bit stores, Linux's syscon drivers with 32-bit ones);
+  // anything else decodes nothing.
   bool read(uint64_t offset, unsigned size, uint64_t &value) override;
   bool write(uint64_t offset, unsigned size, uint64_t value) override;
 

@@ -39,6 +39,13 @@ constexpr uint8_t kMsrCts = 1 << 4, kMsrDsr = 1 << 5, kMsrRi = 1 << 6, kMsrDcd =
 
 Uart16550::Uart16550(CharBackend &backend, IrqLine &irq) : backend_(backend), irq_(irq) {
   backend_.setReceiver([this](uint8_t byte) { receive(byte); });
+  backend_.setReceiveRoom([this] { return receiveRoom(); });
+}
+
+size_t Uart16550::receiveRoom() {
+  std::lock_guard lock(mutex_);
+  size_t capacity = fifoEnabled_ ? kFifoSize : 1;
+  return rx_.size() < capacity ? capacity - rx_.size() : 0;
 }
 
 bool Uart16550::read(uint64_t offset, unsigned size, uint64_t &value) {
@@ -49,6 +56,7 @@ bool Uart16550::read(uint64_t offset, unsigned size, uint64_t &value) {
   for (unsigned i = 0; i < size; ++i)
     value |= uint64_t{readRegister(static_cast<unsigned>(offset) + i)} << (8 * i);
   updateIrq();
+  noteReceiveRoom();
   return true;
 }
 
@@ -59,7 +67,16 @@ bool Uart16550::write(uint64_t offset, unsigned size, uint64_t value) {
   for (unsigned i = 0; i < size; ++i)
     writeRegister(static_cast<unsigned>(offset) + i, static_cast<uint8_t>(value >> (8 * i)));
   updateIrq();
+  noteReceiveRoom();
   return true;
+}
+
+// The lock is held. The back end may now send more input.
+void Uart16550::noteReceiveRoom() {
+  if (!receiveRoomGrew_)
+    return;
+  receiveRoomGrew_ = false;
+  backend_.receiveRoomChanged();
 }
 
 void Uart16550::receive(uint8_t byte) {
@@ -109,6 +126,7 @@ uint8_t Uart16550::readRegister(unsigned reg) {
       return 0;
     uint8_t byte = rx_.front();
     rx_.pop_front();
+    receiveRoomGrew_ = true;
     return byte;
   }
   case Ier: return dlab ? dlm_ : ier_;
@@ -167,6 +185,7 @@ void Uart16550::writeRegister(unsigned reg, uint8_t value) {
     }
     if (value & kFcrClearReceive)
       rx_.clear();
+    receiveRoomGrew_ = true; // emptied, or a FIFO where there was one byte
     return; // the trigger level only paces interrupts on real hardware
   case Lcr: lcr_ = value; return;
   case Mcr: mcr_ = value & 0x1f; return;

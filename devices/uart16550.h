@@ -40,6 +40,10 @@ public:
 
   // A byte from the host side (also called by the backend's receiver).
   void receive(uint8_t byte);
+  // Bytes the receive FIFO (one byte with FIFOs off) can take now: the
+  // back end's flow control (char_backend.h), so pasted input is not lost
+  // to overruns.
+  size_t receiveRoom();
 
 private:
   uint8_t readRegister(unsigned reg);
@@ -48,6 +52,7 @@ private:
   uint8_t modemStatus() const;
   void pushReceived(uint8_t byte);
   void updateIrq();
+  void noteReceiveRoom();
 
   CharBackend &backend_;
   IrqLine &irq_;
@@ -58,6 +63,7 @@ private:
   bool overrun_ = false;        // LSR.OE, until LSR is read
   bool thrEmptyPending_ = false; // the THRE interrupt condition
   bool irqLevel_ = false;
+  bool receiveRoomGrew_ = false; // RBR read or FIFO reset since the back end was told
 };
 
 } // namespace tiercel::devices

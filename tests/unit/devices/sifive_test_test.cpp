@@ -18,6 +18,19 @@ TEST(SifiveTestTest, PassFailAndReset) {
   EXPECT_EQ(power.resets, 1);
 }
 
+// OpenSBI's driver (lib/utils/sys/sifive_test.c) uses writew.
+TEST(SifiveTestTest, SixteenBitWritesAsOpenSbiDoes) {
+  testing::PowerRecorder power;
+  SifiveTest finisher(power);
+  EXPECT_TRUE(finisher.write(0, 2, SifiveTest::kPass));
+  EXPECT_TRUE(finisher.write(0, 2, SifiveTest::kReset));
+  uint64_t value = 7;
+  EXPECT_TRUE(finisher.read(0, 2, value));
+  EXPECT_EQ(value, 0u);
+  EXPECT_EQ(power.exitCodes, (std::vector<int>{0}));
+  EXPECT_EQ(power.resets, 1);
+}
+
 TEST(SifiveTestTest, OtherValuesAndAccessesDoNothing) {
   testing::PowerRecorder power;
   SifiveTest finisher(power);

@@ -113,3 +113,42 @@ TEST_F(UartTest, WideAccessesSplitAndOutOfRangeOffsetsFault) {
 
 } // namespace
 } // namespace tiercel::devices
+
+namespace tiercel::devices {
+namespace {
+
+// A back end that counts the UART's "room grew" notifications and asks
+// how much room there is, as the stdio console does (char_backend.h).
+class FlowControlledBackend : public CharBackend {
+public:
+  void write(uint8_t) override {}
+  void receiveRoomChanged() override { ++roomChanges; }
+  void type(uint8_t byte) { deliver(byte); }
+  size_t room() const { return receiveRoom(); }
+  int roomChanges = 0;
+};
+
+TEST(UartFlowControlTest, ReportsFifoRoomAndWhenItGrows) {
+  FlowControlledBackend backend;
+  testing::LevelRecorder irq;
+  Uart16550 uart(backend, irq);
+  EXPECT_EQ(backend.room(), 1u); // FIFOs off: one byte
+  backend.type('a');
+  EXPECT_EQ(backend.room(), 0u);
+  EXPECT_TRUE(uart.write(2, 1, 0x01)); // FIFOs on (empties the receiver)
+  EXPECT_EQ(backend.roomChanges, 1);
+  EXPECT_EQ(backend.room(), Uart16550::kFifoSize);
+  for (char c : std::string("0123456789"))
+    backend.type(static_cast<uint8_t>(c));
+  EXPECT_EQ(backend.room(), Uart16550::kFifoSize - 10);
+  uint64_t value = 0;
+  EXPECT_TRUE(uart.read(5, 1, value)); // LSR: no byte taken, no notification
+  EXPECT_EQ(backend.roomChanges, 1);
+  EXPECT_TRUE(uart.read(0, 1, value)); // RBR
+  EXPECT_EQ(value, uint64_t{'0'});
+  EXPECT_EQ(backend.roomChanges, 2);
+  EXPECT_EQ(backend.room(), Uart16550::kFifoSize - 9);
+}
+
+} // namespace
+} // namespace tiercel::devices

@@ -1,0 +1,211 @@
+// The system-mode run loop (see system_run_loop.h).
+#include "runtime/system/system_run_loop.h"
+
+#include <cinttypes>
+#include <string>
+
+#include "machine/interpreter/interpreter_impl.h"
+
+namespace tiercel::system {
+
+namespace {
+
+const char *privilegeLetter(Privilege privilege) {
+  switch (privilege) {
+  case Privilege::User: return "U";
+  case Privilege::Supervisor: return "S";
+  case Privilege::Machine: return "M";
+  }
+  return "?";
+}
+
+bool isAccessFault(uint64_t cause) {
+  return cause == static_cast<uint64_t>(TrapCause::InstructionAccessFault) ||
+         cause == static_cast<uint64_t>(TrapCause::LoadAccessFault) ||
+         cause == static_cast<uint64_t>(TrapCause::StoreAccessFault);
+}
+
+bool isPageFault(uint64_t cause) {
+  return cause == static_cast<uint64_t>(TrapCause::InstructionPageFault) ||
+         cause == static_cast<uint64_t>(TrapCause::LoadPageFault) ||
+         cause == static_cast<uint64_t>(TrapCause::StorePageFault);
+}
+
+AccessType accessTypeOf(uint64_t cause) {
+  switch (static_cast<TrapCause>(cause)) {
+  case TrapCause::InstructionAccessFault:
+  case TrapCause::InstructionPageFault: return AccessType::Fetch;
+  case TrapCause::StoreAccessFault:
+  case TrapCause::StorePageFault: return AccessType::Write;
+  default: return AccessType::Read;
+  }
+}
+
+class Logger {
+public:
+  Logger(const SystemLogOptions &options, SystemEnv &env, const PhysicalMap &map)
+      : options_(options), env_(env), map_(map) {}
+
+  // Before env.takeTrap(): what trapped, where.
+  void exception(const CpuState &cpu) {
+    uint64_t cause = cpu.trapCause;
+    if (options_.unimp && cause == static_cast<uint64_t>(TrapCause::IllegalInstruction))
+      std::fprintf(options_.file,
+                   "unimp: illegal instruction 0x%08" PRIx64 " at pc 0x%016" PRIx64 " (%s-mode)\n",
+                   cpu.trapValue, cpu.pc, privilegeLetter(cpu.privilege));
+    if (options_.guestErrors && isAccessFault(cause)) {
+      Translation walk = env_.mmu().translate(
+          cpu.trapValue, accessTypeOf(cause),
+          accessTypeOf(cause) == AccessType::Fetch ? env_.fetchIndex() : env_.dataIndex(),
+          env_.mmuContext());
+      if (walk.ok)
+        std::fprintf(options_.file,
+                     "guest_errors: %s at 0x%016" PRIx64 " (physical 0x%" PRIx64
+                     ": %s) from pc 0x%016" PRIx64 " (%s-mode)\n",
+                     exceptionName(cause), cpu.trapValue, walk.physicalAddress,
+                     describePhysical(walk.physicalAddress).c_str(), cpu.pc,
+                     privilegeLetter(cpu.privilege));
+      else
+        std::fprintf(options_.file,
+                     "guest_errors: %s at 0x%016" PRIx64
+                     " (a page table entry is outside RAM) from pc 0x%016" PRIx64 " (%s-mode)\n",
+                     exceptionName(cause), cpu.trapValue, cpu.pc, privilegeLetter(cpu.privilege));
+    }
+    if (options_.mmu && isPageFault(cause))
+      std::fprintf(options_.file,
+                   "mmu: %s at 0x%016" PRIx64 " from pc 0x%016" PRIx64
+                   " (%s-mode, satp 0x%016" PRIx64 ")\n",
+                   exceptionName(cause), cpu.trapValue, cpu.pc, privilegeLetter(cpu.privilege),
+                   env_.csrs().satp());
+    from_ = cpu.privilege;
+    epc_ = cpu.pc;
+  }
+
+  // After env.takeTrap() or an interrupt taken: QEMU's -d int line.
+  void taken(const CpuState &cpu, bool interrupt, Privilege from, uint64_t epc) {
+    if (!options_.interrupts)
+      return;
+    const CsrFile &csrs = env_.csrs();
+    bool toMachine = cpu.privilege == Privilege::Machine;
+    uint64_t cause = toMachine ? csrs.mcause() : csrs.scause();
+    uint64_t tval = toMachine ? csrs.mtval() : csrs.stval();
+    uint64_t code = cause & ~kInterruptCauseBit;
+    std::fprintf(options_.file,
+                 "int: hart:0, async:%d, cause:%016" PRIx64 ", epc:0x%016" PRIx64
+                 ", tval:0x%016" PRIx64 ", desc=%s, %s->%s, handler 0x%016" PRIx64 "\n",
+                 interrupt ? 1 : 0, cause, epc, tval,
+                 interrupt ? interruptName(code) : exceptionName(code), privilegeLetter(from),
+                 privilegeLetter(cpu.privilege), cpu.pc);
+  }
+
+  Privilege from() const { return from_; }
+  uint64_t epc() const { return epc_; }
+
+private:
+  const SystemLogOptions &options_;
+  std::string describePhysical(uint64_t address) const {
+    const PhysicalRegion *region = map_.find(address);
+    if (region == nullptr)
+      return "nothing is mapped there";
+    switch (region->kind) {
+    case PhysicalRegion::Kind::Mmio: return std::string("refused by the device ") + region->name;
+    case PhysicalRegion::Kind::Rom: return "read-only memory " + region->name;
+    case PhysicalRegion::Kind::Ram: break;
+    }
+    return "RAM (an atomic access there is misaligned or crosses a region)";
+  }
+
+  SystemEnv &env_;
+  const PhysicalMap &map_;
+  Privilege from_ = Privilege::Machine;
+  uint64_t epc_ = 0;
+};
+
+} // namespace
+
+const char *exceptionName(uint64_t cause) {
+  switch (static_cast<TrapCause>(cause)) {
+  case TrapCause::InstructionAddressMisaligned: return "instruction address misaligned";
+  case TrapCause::InstructionAccessFault: return "instruction access fault";
+  case TrapCause::IllegalInstruction: return "illegal instruction";
+  case TrapCause::Breakpoint: return "breakpoint";
+  case TrapCause::LoadAddressMisaligned: return "load address misaligned";
+  case TrapCause::LoadAccessFault: return "load access fault";
+  case TrapCause::StoreAddressMisaligned: return "store/AMO address misaligned";
+  case TrapCause::StoreAccessFault: return "store/AMO access fault";
+  case TrapCause::EcallFromU: return "environment call from U-mode";
+  case TrapCause::EcallFromS: return "environment call from S-mode";
+  case TrapCause::EcallFromM: return "environment call from M-mode";
+  case TrapCause::InstructionPageFault: return "instruction page fault";
+  case TrapCause::LoadPageFault: return "load page fault";
+  case TrapCause::StorePageFault: return "store/AMO page fault";
+  }
+  return "reserved";
+}
+
+const char *interruptName(uint64_t cause) {
+  switch (cause) {
+  case 1: return "supervisor software interrupt";
+  case 3: return "machine software interrupt";
+  case 5: return "supervisor timer interrupt";
+  case 7: return "machine timer interrupt";
+  case 9: return "supervisor external interrupt";
+  case 11: return "machine external interrupt";
+  }
+  return "reserved interrupt";
+}
+
+SystemRunResult runVirtBoard(VirtBoard &board, const SystemRunOptions &options) {
+  SystemEnv &env = board.env();
+  CpuState &cpu = board.cpu();
+  Interpreter<SystemEnv> interpreter(env, options.interpreter);
+  const SystemLogOptions &log = options.log;
+  Logger logger(log, env, board.map());
+  env.setTranslationFlushHook([&](uint64_t vaddr, bool all) {
+    if (log.mmu)
+      all ? std::fprintf(log.file, "mmu: sfence.vma: every address\n")
+          : std::fprintf(log.file, "mmu: sfence.vma: page 0x%016" PRIx64 "\n", vaddr);
+    if (all)
+      interpreter.invalidateAll();
+    else
+      interpreter.invalidateRange(vaddr & Softmmu::kPageMask, Softmmu::kPageSize);
+  });
+
+  SystemRunResult result;
+  uint64_t instretAtStart = cpu.instret;
+  for (;;) {
+    Privilege before = cpu.privilege;
+    uint64_t pcBefore = cpu.pc;
+    if (env.takePendingInterrupt()) {
+      ++result.interrupts;
+      logger.taken(cpu, true, before, pcBefore);
+    }
+    StopReason stop = interpreter.run();
+    if (stop == StopReason::Trap) {
+      ++result.exceptions;
+      logger.exception(cpu);
+      env.takeTrap();
+      logger.taken(cpu, false, logger.from(), logger.epc());
+      continue;
+    }
+    // An exit request: devices, power, the host.
+    cpu.exitRequest.store(0, std::memory_order_release);
+    if (board.event() != VirtBoard::Event::None)
+      break;
+    while (env.waitingForInterrupt() && board.event() == VirtBoard::Event::None) {
+      ++result.sleeps;
+      // Woken by an interrupt line, or by the board (power, quit); the
+      // timeout only bounds a sleep nothing else would end.
+      env.waitForInterrupt(std::chrono::seconds(1));
+    }
+    if (board.event() != VirtBoard::Event::None)
+      break;
+  }
+  env.setTranslationFlushHook({});
+  result.event = board.event();
+  result.status = board.eventStatus();
+  result.instructions = cpu.instret - instretAtStart;
+  return result;
+}
+
+} // namespace tiercel::system

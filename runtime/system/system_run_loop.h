@@ -1,0 +1,55 @@
+// The run loop of system mode: one hart of a virt board on the reference
+// interpreter (Interpreter<SystemEnv>), driven as machine/system/
+// system_env.h's contract says:
+//   - at every return to the loop, a pending interrupt is taken first;
+//   - a trap enters the guest's handler (env.takeTrap);
+//   - an exit request is where board events (power off, reset, quit) are
+//     seen, and where a hart that ran wfi sleeps in env.waitForInterrupt
+//     until a device line rises or the board is stopped: an idle guest
+//     uses no host CPU (the timer thread, device_timer.h, raises MTIP);
+//   - sfence.vma drops the decoded blocks of the page (or all of them)
+//     through the env's translation flush hook; fence.i drops every block
+//     inside the interpreter. Blocks are keyed by (virtual pc, privilege,
+//     satp mode and root), so code is never reused across an address
+//     space change the guest has not announced with sfence.vma; Linux
+//     always announces it (a PTE that maps a page away is flushed).
+// The -d logs (int, mmu, guest_errors, unimp) are written from here.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+
+#include "machine/interpreter/interpreter.h"
+#include "runtime/system/virt_board.h"
+
+namespace tiercel::system {
+
+struct SystemLogOptions {
+  FILE *file = nullptr;     // where the logs go (-D, default stderr)
+  bool interrupts = false;  // int: every trap and interrupt taken
+  bool mmu = false;         // mmu: page faults with the walk, sfence.vma flushes
+  bool guestErrors = false; // guest_errors: accesses to nothing or to a device that refused
+  bool unimp = false;       // unimp: illegal instructions (unknown CSRs included)
+};
+
+struct SystemRunOptions {
+  SystemLogOptions log;
+  InterpreterOptions interpreter; // in_asm, exec, cpu logs
+};
+
+struct SystemRunResult {
+  VirtBoard::Event event = VirtBoard::Event::None; // PowerOff, Reset or Quit
+  int status = 0;                                  // the exit status it asks for
+  uint64_t instructions = 0;                       // retired by the hart
+  uint64_t interrupts = 0, exceptions = 0;         // taken
+  uint64_t sleeps = 0;                             // wfi waits
+};
+
+// Runs the board from its reset state until an event stops it.
+SystemRunResult runVirtBoard(VirtBoard &board, const SystemRunOptions &options);
+
+// "load page fault" etc. (privileged spec table 3.6).
+const char *exceptionName(uint64_t cause);
+const char *interruptName(uint64_t cause);
+
+} // namespace tiercel::system
