@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <libfdt.h>
 
+#include <cstring>
 #include <string>
 
 #include "runtime/system/virt_fdt.h"
@@ -316,7 +317,10 @@ TEST(DeviceTreeFileTest, ADtbFileGetsChosenToo) {
   int length = 0;
   const void *start = fdt_getprop(fdt, node, "linux,initrd-start", &length);
   ASSERT_EQ(length, 8);
-  EXPECT_EQ(fdt64_to_cpu(*static_cast<const fdt64_t *>(start)), 0x88000000u);
+  // Properties are only 4-byte aligned in a tree: copy, do not dereference.
+  fdt64_t value;
+  std::memcpy(&value, start, sizeof value);
+  EXPECT_EQ(fdt64_to_cpu(value), 0x88000000u);
 }
 
 } // namespace
