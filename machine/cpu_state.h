@@ -29,6 +29,28 @@ enum class TrapCause : uint64_t {
   StorePageFault = 15,
 };
 
+// "load page fault" etc., as table 3.6 names them, for the logs of both
+// modes. Causes the table does not list are reserved.
+constexpr const char *trapCauseName(uint64_t cause) {
+  switch (static_cast<TrapCause>(cause)) {
+  case TrapCause::InstructionAddressMisaligned: return "instruction address misaligned";
+  case TrapCause::InstructionAccessFault: return "instruction access fault";
+  case TrapCause::IllegalInstruction: return "illegal instruction";
+  case TrapCause::Breakpoint: return "breakpoint";
+  case TrapCause::LoadAddressMisaligned: return "load address misaligned";
+  case TrapCause::LoadAccessFault: return "load access fault";
+  case TrapCause::StoreAddressMisaligned: return "store/AMO address misaligned";
+  case TrapCause::StoreAccessFault: return "store/AMO access fault";
+  case TrapCause::EcallFromU: return "environment call from U-mode";
+  case TrapCause::EcallFromS: return "environment call from S-mode";
+  case TrapCause::EcallFromM: return "environment call from M-mode";
+  case TrapCause::InstructionPageFault: return "instruction page fault";
+  case TrapCause::LoadPageFault: return "load page fault";
+  case TrapCause::StorePageFault: return "store/AMO page fault";
+  }
+  return "reserved";
+}
+
 // fflags bits (ISA spec 11.2).
 enum FpFlags : uint8_t {
   kFlagInexact = 1 << 0,   // NX

@@ -62,20 +62,20 @@ public:
         std::fprintf(options_.file,
                      "guest_errors: %s at 0x%016" PRIx64 " (physical 0x%" PRIx64
                      ": %s) from pc 0x%016" PRIx64 " (%s-mode)\n",
-                     exceptionName(cause), cpu.trapValue, walk.physicalAddress,
+                     trapCauseName(cause), cpu.trapValue, walk.physicalAddress,
                      describePhysical(walk.physicalAddress).c_str(), cpu.pc,
                      privilegeLetter(cpu.privilege));
       else
         std::fprintf(options_.file,
                      "guest_errors: %s at 0x%016" PRIx64
                      " (a page table entry is outside RAM) from pc 0x%016" PRIx64 " (%s-mode)\n",
-                     exceptionName(cause), cpu.trapValue, cpu.pc, privilegeLetter(cpu.privilege));
+                     trapCauseName(cause), cpu.trapValue, cpu.pc, privilegeLetter(cpu.privilege));
     }
     if (options_.mmu && isPageFault(cause))
       std::fprintf(options_.file,
                    "mmu: %s at 0x%016" PRIx64 " from pc 0x%016" PRIx64
                    " (%s-mode, satp 0x%016" PRIx64 ")\n",
-                   exceptionName(cause), cpu.trapValue, cpu.pc, privilegeLetter(cpu.privilege),
+                   trapCauseName(cause), cpu.trapValue, cpu.pc, privilegeLetter(cpu.privilege),
                    env_.csrs().satp());
     from_ = cpu.privilege;
     epc_ = cpu.pc;
@@ -94,7 +94,7 @@ public:
                  "int: hart:0, async:%d, cause:%016" PRIx64 ", epc:0x%016" PRIx64
                  ", tval:0x%016" PRIx64 ", desc=%s, %s->%s, handler 0x%016" PRIx64 "\n",
                  interrupt ? 1 : 0, cause, epc, tval,
-                 interrupt ? interruptName(code) : exceptionName(code), privilegeLetter(from),
+                 interrupt ? interruptName(code) : trapCauseName(code), privilegeLetter(from),
                  privilegeLetter(cpu.privilege), cpu.pc);
   }
 
@@ -122,26 +122,6 @@ private:
 };
 
 } // namespace
-
-const char *exceptionName(uint64_t cause) {
-  switch (static_cast<TrapCause>(cause)) {
-  case TrapCause::InstructionAddressMisaligned: return "instruction address misaligned";
-  case TrapCause::InstructionAccessFault: return "instruction access fault";
-  case TrapCause::IllegalInstruction: return "illegal instruction";
-  case TrapCause::Breakpoint: return "breakpoint";
-  case TrapCause::LoadAddressMisaligned: return "load address misaligned";
-  case TrapCause::LoadAccessFault: return "load access fault";
-  case TrapCause::StoreAddressMisaligned: return "store/AMO address misaligned";
-  case TrapCause::StoreAccessFault: return "store/AMO access fault";
-  case TrapCause::EcallFromU: return "environment call from U-mode";
-  case TrapCause::EcallFromS: return "environment call from S-mode";
-  case TrapCause::EcallFromM: return "environment call from M-mode";
-  case TrapCause::InstructionPageFault: return "instruction page fault";
-  case TrapCause::LoadPageFault: return "load page fault";
-  case TrapCause::StorePageFault: return "store/AMO page fault";
-  }
-  return "reserved";
-}
 
 const char *interruptName(uint64_t cause) {
   switch (cause) {

@@ -48,8 +48,8 @@ struct SystemRunResult {
 // Runs the board from its reset state until an event stops it.
 SystemRunResult runVirtBoard(VirtBoard &board, const SystemRunOptions &options);
 
-// "load page fault" etc. (privileged spec table 3.6).
-const char *exceptionName(uint64_t cause);
+// "machine timer interrupt" etc. (privileged spec table 3.6); the
+// exception causes are named by trapCauseName (machine/cpu_state.h).
 const char *interruptName(uint64_t cause);
 
 } // namespace tiercel::system

@@ -112,27 +112,6 @@ void handleSyscall(Process &process, CpuState &cpu) {
   }
 }
 
-// Privileged spec, table 3.6 (mcause values).
-const char *trapCauseName(uint64_t cause) {
-  switch (static_cast<TrapCause>(cause)) {
-  case TrapCause::InstructionAddressMisaligned: return "instruction address misaligned";
-  case TrapCause::InstructionAccessFault: return "instruction access fault";
-  case TrapCause::IllegalInstruction: return "illegal instruction";
-  case TrapCause::Breakpoint: return "breakpoint";
-  case TrapCause::LoadAddressMisaligned: return "load address misaligned";
-  case TrapCause::LoadAccessFault: return "load access fault";
-  case TrapCause::StoreAddressMisaligned: return "store/AMO address misaligned";
-  case TrapCause::StoreAccessFault: return "store/AMO access fault";
-  case TrapCause::EcallFromU: return "environment call from U-mode";
-  case TrapCause::EcallFromS: return "environment call from S-mode";
-  case TrapCause::EcallFromM: return "environment call from M-mode";
-  case TrapCause::InstructionPageFault: return "instruction page fault";
-  case TrapCause::LoadPageFault: return "load page fault";
-  case TrapCause::StorePageFault: return "store/AMO page fault";
-  }
-  return "unknown cause";
-}
-
 // -d int and -d guest_errors for a trap (other than ecall) or a host fault
 // on guest memory, which becomes guest signal `signal`.
 void logGuestTrap(Process &process, uint64_t cause, uint64_t pc, uint64_t tval, int signal) {
