@@ -47,18 +47,7 @@ llvm::Error VirtioBlk::processQueue(unsigned index, SplitVirtqueue &queue) {
   if (index != 0)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "virtio-blk has one queue, not %u", index);
-  DescriptorChain chain;
-  for (;;) {
-    llvm::Expected<bool> popped = queue.pop(chain);
-    if (!popped)
-      return popped.takeError();
-    if (!*popped)
-      return llvm::Error::success();
-    llvm::Expected<uint32_t> written = serve(chain);
-    if (!written)
-      return written.takeError();
-    queue.pushUsed(chain, *written);
-  }
+  return queue.serveAvailable([this](const DescriptorChain &chain) { return serve(chain); });
 }
 
 uint8_t VirtioBlk::ioStatus(llvm::Error error) {

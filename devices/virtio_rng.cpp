@@ -33,18 +33,12 @@ llvm::Error VirtioRng::processQueue(unsigned index, SplitVirtqueue &queue) {
   if (index != 0)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "virtio-rng has one queue, not %u", index);
-  DescriptorChain chain;
-  for (;;) {
-    llvm::Expected<bool> popped = queue.pop(chain);
-    if (!popped)
-      return popped.takeError();
-    if (!*popped)
-      return llvm::Error::success();
+  return queue.serveAvailable([](const DescriptorChain &chain) -> llvm::Expected<uint32_t> {
     for (const GuestBuffer &buffer : chain.writable)
       if (llvm::Error error = fillRandom(buffer.host, buffer.length))
-        return error; // the host cannot give entropy: fail loudly
-    queue.pushUsed(chain, static_cast<uint32_t>(chain.writableBytes()));
-  }
+        return std::move(error); // the host cannot give entropy: fail loudly
+    return static_cast<uint32_t>(chain.writableBytes());
+  });
 }
 
 } // namespace tiercel::devices

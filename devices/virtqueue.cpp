@@ -288,6 +288,22 @@ void SplitVirtqueue::pushUsed(const DescriptorChain &chain, uint32_t writtenByte
   ++usedIndex_;
 }
 
+llvm::Error SplitVirtqueue::serveAvailable(
+    llvm::function_ref<llvm::Expected<uint32_t>(const DescriptorChain &chain)> serve) {
+  DescriptorChain chain;
+  for (;;) {
+    llvm::Expected<bool> popped = pop(chain);
+    if (!popped)
+      return popped.takeError();
+    if (!*popped)
+      return llvm::Error::success();
+    llvm::Expected<uint32_t> written = serve(chain);
+    if (!written)
+      return written.takeError();
+    pushUsed(chain, *written);
+  }
+}
+
 bool SplitVirtqueue::publishUsed() {
   if (!enabled_ || usedIndex_ == publishedUsed_)
     return false;

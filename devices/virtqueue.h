@@ -24,6 +24,7 @@
 #include <sys/uio.h>
 
 #include "machine/system/physical_map.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
 namespace tiercel::devices {
@@ -104,6 +105,12 @@ public:
   // Returns a chain to the driver: a used element with `writtenBytes`.
   // Visible to the driver after publishUsed().
   void pushUsed(const DescriptorChain &chain, uint32_t writtenBytes);
+
+  // Every available chain, in order: `serve` handles it and says how many
+  // bytes it wrote, and the chain goes back to the driver with that count
+  // (pushUsed). Stops at the first error of the ring or of `serve`.
+  llvm::Error serveAvailable(
+      llvm::function_ref<llvm::Expected<uint32_t>(const DescriptorChain &chain)> serve);
 
   // Stores the used index (release) if elements were pushed; returns
   // whether the driver wants an interrupt for them (VIRTQ_AVAIL_F_NO_INTERRUPT,
