@@ -67,18 +67,8 @@ BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions 
   if (!translator)
     return translator.takeError();
   engine->translator_ = std::move(*translator);
-  if (options.perfMap) {
-    auto perfMap = PerfMap::open();
-    if (!perfMap)
-      return perfMap.takeError();
-    engine->perfMap_ = std::move(*perfMap);
-  }
-  if (options.jitDump) {
-    auto jitDump = JitDump::open();
-    if (!jitDump)
-      return jitDump.takeError();
-    engine->jitDump_ = std::move(*jitDump);
-  }
+  if (llvm::Error error = engine->openPerfFiles())
+    return std::move(error);
   if (adjusted.tier2) {
     RegionTierOptions tier2 = adjusted.tier2Options;
     if (options.logTier)
@@ -323,7 +313,7 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
   std::unique_ptr<jit::Block> block =
       translator_->translate(instructions, current, terminated, translatorOptions);
   if (block == nullptr) {
-    flushCache();
+    flushCache(FlushReason::CacheFull);
     block = translator_->translate(instructions, current, terminated, translatorOptions);
     if (block == nullptr) {
       std::fprintf(stderr, "tiercel-riscv64: internal error: a block of %zu instructions does not "
@@ -522,13 +512,13 @@ uint64_t BaselineEngine::tier1InstructionsEstimate() const {
 }
 
 // Only from the dispatcher: no generated code is on the stack.
-void BaselineEngine::flushCache() {
+void BaselineEngine::flushCache(FlushReason reason) {
   flushedInstructions_ = tier1InstructionsEstimate();
   if (options_.profile != nullptr) {
     addCachedCountsTo(options_.profile->mutableRecords());
     options_.profile->noteFlush();
   }
-  if (options_.log != nullptr && options_.logTier)
+  if (options_.log != nullptr && options_.logTier && reason == FlushReason::CacheFull)
     std::fprintf(options_.log, "tier: flush: code cache full (%zu KiB), %zu blocks dropped\n",
                  cache_->codeUsed() / 1024, blocks_.size() + retired_.size());
   if (tier2_ != nullptr)
@@ -556,22 +546,23 @@ void BaselineEngine::afterForkInParent() {
 llvm::Error BaselineEngine::afterForkInChild() {
   if (llvm::Error error = cache_->detachAfterFork())
     return error;
-  bool logTier = options_.logTier;
-  options_.logTier = false; // not a flush for lack of room
-  flushCache();
-  options_.logTier = logTier;
+  flushCache(FlushReason::Fork);
   if (tier2_ != nullptr)
     tier2_->afterForkInChild();
   // perf looks for the files of the pid it sees running the code.
-  if (perfMap_ != nullptr) {
-    perfMap_.reset();
+  perfMap_.reset();
+  jitDump_.reset();
+  return openPerfFiles();
+}
+
+llvm::Error BaselineEngine::openPerfFiles() {
+  if (options_.perfMap) {
     auto perfMap = PerfMap::open();
     if (!perfMap)
       return perfMap.takeError();
     perfMap_ = std::move(*perfMap);
   }
-  if (jitDump_ != nullptr) {
-    jitDump_.reset();
+  if (options_.jitDump) {
     auto jitDump = JitDump::open();
     if (!jitDump)
       return jitDump.takeError();

@@ -129,7 +129,9 @@ private:
   jit::Block *translate(uint64_t pc);
   void handleExit(jit::ExitRecord &exit, jit::Block *next);
   void retire(jit::Block &block);
-  void flushCache();
+  enum class FlushReason : uint8_t { CacheFull, Fork };
+  void flushCache(FlushReason reason);
+  llvm::Error openPerfFiles(); // -perfmap, -jitdump: the files of this pid
   void addCountsToProfile(const jit::Block &block, profiles::BlockProfile &record) const;
   void addCachedCountsTo(std::vector<profiles::BlockProfile> &records) const;
   void noteInvalidation(uint64_t start, uint64_t length, uint64_t dropped);
