@@ -501,6 +501,18 @@ HiLo splitHiLo(int64_t value) {
   return HiLo{static_cast<uint32_t>(hi) & 0xfffff, static_cast<int32_t>(lo)};
 }
 
+std::vector<Insn> loadImmediate(unsigned rd, uint64_t value) {
+  HiLo parts = splitHiLo(static_cast<int64_t>(value));
+  if (parts.hi20 == 0)
+    return {intI(Opcode::Addi, rd, 0, parts.lo12)};
+  return {upper(Opcode::Lui, rd, parts.hi20), intI(Opcode::Addi, rd, rd, parts.lo12)};
+}
+
+std::vector<Insn> loadAddress(unsigned rd, uint64_t target, uint64_t pc) {
+  HiLo parts = splitHiLo(static_cast<int64_t>(target - pc));
+  return {upper(Opcode::Auipc, rd, parts.hi20), intI(Opcode::Addi, rd, rd, parts.lo12)};
+}
+
 void selfCheck(const Insn &insn, uint64_t pc) {
   DecodedInstruction got = decode(insn.bits, pc);
   const DecodedInstruction &want = insn.expect;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "machine/isa/decoded_instruction.h"
 
@@ -89,5 +90,10 @@ struct HiLo {
   int32_t lo12;
 };
 HiLo splitHiLo(int64_t value);
+
+// rd = value for 0 <= value < 2^31: lui + addi, or addi alone.
+std::vector<Insn> loadImmediate(unsigned rd, uint64_t value);
+// rd = target, for an auipc at `pc`: auipc + addi.
+std::vector<Insn> loadAddress(unsigned rd, uint64_t target, uint64_t pc);
 
 } // namespace tiercel::fuzz

@@ -165,19 +165,13 @@ public:
 
   // rd = target (pc-relative: auipc + addi).
   void la(unsigned rd, uint64_t target) {
-    fuzz::HiLo parts = fuzz::splitHiLo(static_cast<int64_t>(target - pc_));
-    emit(fuzz::upper(Opcode::Auipc, rd, parts.hi20));
-    emit(fuzz::intI(Opcode::Addi, rd, rd, parts.lo12));
+    for (const fuzz::Insn &insn : fuzz::loadAddress(rd, target, pc_))
+      emit(insn);
   }
   // rd = value, for 0 <= value < 2^31 (lui + addi).
   void li(unsigned rd, uint64_t value) {
-    fuzz::HiLo parts = fuzz::splitHiLo(static_cast<int64_t>(value));
-    if (parts.hi20 != 0) {
-      emit(fuzz::upper(Opcode::Lui, rd, parts.hi20));
-      emit(fuzz::intI(Opcode::Addi, rd, rd, parts.lo12));
-    } else {
-      emit(fuzz::intI(Opcode::Addi, rd, 0, parts.lo12));
-    }
+    for (const fuzz::Insn &insn : fuzz::loadImmediate(rd, value))
+      emit(insn);
   }
   void csrw(unsigned csrNumber, unsigned rs1) { emit(fuzz::csr(Opcode::Csrrw, 0, csrNumber, rs1)); }
   void csrr(unsigned rd, unsigned csrNumber) { emit(fuzz::csr(Opcode::Csrrs, rd, csrNumber, 0)); }

@@ -32,19 +32,13 @@ public:
   void emit(const fuzz::Insn &insn) { emit(insn.bits); }
   // rd = value for 0 <= value < 2^31.
   void li(unsigned rd, uint64_t value) {
-    fuzz::HiLo parts = fuzz::splitHiLo(static_cast<int64_t>(value));
-    if (parts.hi20 != 0) {
-      emit(fuzz::upper(Opcode::Lui, rd, parts.hi20));
-      emit(fuzz::intI(Opcode::Addi, rd, rd, parts.lo12));
-    } else {
-      emit(fuzz::intI(Opcode::Addi, rd, 0, parts.lo12));
-    }
+    for (const fuzz::Insn &insn : fuzz::loadImmediate(rd, value))
+      emit(insn);
   }
   // rd = target (pc-relative).
   void la(unsigned rd, uint64_t target) {
-    fuzz::HiLo parts = fuzz::splitHiLo(static_cast<int64_t>(target - pc()));
-    emit(fuzz::upper(Opcode::Auipc, rd, parts.hi20));
-    emit(fuzz::intI(Opcode::Addi, rd, rd, parts.lo12));
+    for (const fuzz::Insn &insn : fuzz::loadAddress(rd, target, pc()))
+      emit(insn);
   }
   void csrr(unsigned rd, unsigned csr) { emit(fuzz::csr(Opcode::Csrrs, rd, csr, 0)); }
   void csrs(unsigned csr, unsigned rs1) { emit(fuzz::csr(Opcode::Csrrs, 0, csr, rs1)); }
