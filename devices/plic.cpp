@@ -42,11 +42,12 @@ void Plic::setSourceLevel(unsigned number, bool high) {
     return; // source 0 is "no interrupt"
   std::lock_guard lock(mutex_);
   lineHigh_[number] = high;
-  uint32_t bit = 1u << (number % 32);
+  // The gateway forwards a request when the line is high and the source
+  // has no request in flight; a forwarded request stays pending until it
+  // is claimed, even if the line drops first: the gateway cannot retract
+  // it (PLIC specification 1.0.0, "Interrupt Gateways").
   if (high && !claimed_[number])
-    pending_[number / 32] |= bit;
-  else if (!high)
-    pending_[number / 32] &= ~bit;
+    pending_[number / 32] |= 1u << (number % 32);
   updateOutputs();
 }
 

@@ -4,12 +4,13 @@
 // external interrupt, 2h + 1 its S-mode one), per-context enables,
 // thresholds and claim/complete.
 //
-// Sources are level-triggered through a gateway: a source is pending while
-// its line is high and it is not claimed; after a claim the gateway holds
-// it until the completion, and if the line is still high then it is
-// pending again. A context's output line (MEIP/SEIP of its hart) is high
-// while some enabled source pending in it has a priority above the
-// context's threshold.
+// Sources are level-triggered through a gateway: a high line makes the
+// source pending unless it has a request in flight; a pending request stays
+// until it is claimed, even if the line drops meanwhile (the gateway cannot
+// retract it); after a claim the gateway holds the source until the
+// completion, and if the line is still high then it is pending again. A
+// context's output line (MEIP/SEIP of its hart) is high while some enabled
+// source pending in it has a priority above the context's threshold.
 #pragma once
 
 #include <cstdint>

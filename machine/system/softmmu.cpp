@@ -187,10 +187,35 @@ const Softmmu::TlbEntry *Softmmu::fill(uint64_t vaddr, AccessType type, MmuIndex
   // U/SUM rules, and its A bit is set now.
   if (type == AccessType::Write)
     slot.tag[static_cast<unsigned>(AccessType::Read)] = tag;
-  if (translation.level > 0)
+  if (translation.level > 0) {
     superpagesCached_ = true;
+    if (type == AccessType::Fetch)
+      noteSuperpageFetch(vaddr, translation.level);
+  }
   ++tlbFills_;
   return &slot;
+}
+
+void Softmmu::noteSuperpageFetch(uint64_t vaddr, unsigned level) {
+  uint64_t size = kPageSize << (kLevelBits * level);
+  uint64_t base = vaddr & ~(size - 1);
+  for (unsigned slot = 0; slot < superpageFetchCount_; ++slot)
+    if (superpageFetches_[slot].base == base && superpageFetches_[slot].size == size)
+      return;
+  if (superpageFetchCount_ == kSuperpageFetchSlots) {
+    superpageFetchOverflow_ = true;
+    return;
+  }
+  superpageFetches_[superpageFetchCount_++] = {base, size};
+}
+
+bool Softmmu::inSuperpageFetched(uint64_t vaddr) const {
+  if (superpageFetchOverflow_)
+    return true;
+  for (unsigned slot = 0; slot < superpageFetchCount_; ++slot)
+    if (vaddr - superpageFetches_[slot].base < superpageFetches_[slot].size)
+      return true;
+  return false;
 }
 
 void Softmmu::flushAll() {

@@ -148,6 +148,22 @@ public:
   void flushTranslated();         // U, S, S+SUM: satp written, sfence.vma x0, MXR changed
   void flushPage(uint64_t vaddr); // sfence.vma rs1 (any ASID)
 
+  // Superpages that instructions have been fetched through since the last
+  // forgetSuperpageFetches() (virtual ranges, any satp). Code decoded from
+  // one 4 KiB piece of a superpage goes stale when the superpage's leaf
+  // changes, and sfence.vma names that leaf by any address inside it
+  // (privileged spec 4.2.1), so a cache of decoded code keyed by virtual
+  // page must drop more than the named page when the address falls in one
+  // of these (SystemEnv does). Unlike the TLB's own record, this one
+  // survives TLB flushes, as decoded code does. Past kSuperpageFetchSlots
+  // ranges every address counts as inside one.
+  static constexpr unsigned kSuperpageFetchSlots = 16;
+  bool inSuperpageFetched(uint64_t vaddr) const;
+  void forgetSuperpageFetches() {
+    superpageFetchCount_ = 0;
+    superpageFetchOverflow_ = false;
+  }
+
   // Statistics, for tests and -d output.
   uint64_t pageWalks() const { return pageWalks_; }
   uint64_t tlbFills() const { return tlbFills_; }
@@ -171,6 +187,13 @@ private:
   const PhysicalMap &map_;
   std::array<std::array<TlbEntry, kTlbEntries>, kMmuIndexCount> tlb_;
   bool superpagesCached_ = false;
+  struct VirtualRange {
+    uint64_t base = 0, size = 0;
+  };
+  std::array<VirtualRange, kSuperpageFetchSlots> superpageFetches_{};
+  unsigned superpageFetchCount_ = 0;
+  bool superpageFetchOverflow_ = false;
+  void noteSuperpageFetch(uint64_t vaddr, unsigned level);
   uint64_t pageWalks_ = 0;
   uint64_t tlbFills_ = 0;
 };

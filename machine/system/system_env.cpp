@@ -119,8 +119,15 @@ void SystemEnv::flushTranslations(uint64_t vaddr, bool all) {
     mmu_.flushTranslated();
   else
     mmu_.flushPage(vaddr);
+  // sfence.vma rs1 covers the whole leaf that maps x[rs1] (privileged spec
+  // 4.2.1). Decoded code is dropped by 4 KiB virtual page, so if the address
+  // lies in a superpage code has been fetched through, every page of it
+  // must go: drop all decoded code. (The TLB escalates in flushPage.)
+  bool allCode = all || mmu_.inSuperpageFetched(vaddr);
+  if (allCode)
+    mmu_.forgetSuperpageFetches();
   if (flushHook_)
-    flushHook_(vaddr, all);
+    flushHook_(vaddr, allCode);
 }
 
 // ---- Traps and interrupts ----

@@ -32,7 +32,9 @@
 //   writes to mstatus/satp/..., mret, sret, sfence.vma). Page-table changes
 //   that keep satp are announced by sfence.vma: the TranslationFlushHook
 //   is called with the address (or all = true) so the run loop can drop
-//   decoded blocks of that page (Interpreter::invalidateRange/All);
+//   decoded blocks of that page (Interpreter::invalidateRange/All); all is
+//   also true for one address inside a superpage code has been fetched
+//   through, since the address names that whole leaf;
 //   without the hook, blocks decoded from a page that has been remapped
 //   stay in use.
 #pragma once
@@ -61,7 +63,7 @@ struct SystemEnvOptions {
 
 class SystemEnv {
 public:
-  // Called on sfence.vma: one page (all = false) or everything.
+  // Called on sfence.vma: one 4 KiB page (all = false) or everything.
   using TranslationFlushHook = std::function<void(uint64_t vaddr, bool all)>;
 
   // The hart starts as after reset(cpu.pc). `map` outlives the env.

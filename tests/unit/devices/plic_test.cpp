@@ -54,6 +54,24 @@ TEST_F(PlicTest, GatewayHoldsAClaimedSourceUntilCompletion) {
   EXPECT_EQ(get(0x1000), 0u);
 }
 
+// PLIC specification 1.0.0, "Interrupt Gateways": a request forwarded to
+// the core is not retracted when a level-triggered line drops before the
+// claim; the handler finds the device no longer needs service.
+TEST_F(PlicTest, ARequestIsNotRetractedWhenTheLineDrops) {
+  put(4 * 10, 1);
+  put(enable(0, 10), 1u << 10);
+  plic.source(10).setLevel(true);
+  plic.source(10).setLevel(false);
+  EXPECT_EQ(get(0x1000), 1u << 10);
+  EXPECT_TRUE(outputs[0].level);
+  EXPECT_EQ(get(claim(0)), 10u);
+  EXPECT_FALSE(outputs[0].level);
+  put(claim(0), 10); // the line is low: no new request
+  EXPECT_FALSE(outputs[0].level);
+  EXPECT_EQ(get(0x1000), 0u);
+  EXPECT_EQ(get(claim(0)), 0u);
+}
+
 TEST_F(PlicTest, ThresholdAndZeroPriorityMask) {
   put(4 * 5, 2);
   put(enable(0, 5), 1u << 5);
