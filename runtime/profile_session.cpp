@@ -13,9 +13,10 @@ namespace tiercel {
 
 llvm::Expected<std::unique_ptr<ProfileSession>>
 ProfileSession::start(const ProfileSessionOptions &options, std::atomic<uint32_t> &exitRequest,
+                      GuestLock &guestLock,
                       Collect collect) {
   std::unique_ptr<ProfileSession> session(
-      new ProfileSession(options, exitRequest, std::move(collect)));
+      new ProfileSession(options, exitRequest, guestLock, std::move(collect)));
   // A first snapshot (images, command line, nothing run yet): fails early,
   // before the guest runs, on a path that cannot be written.
   profiles::RunProfile first = session->collect_();

@@ -4,12 +4,13 @@
 //
 // The guest thread only collects (copies counters into a RunProfile at a
 // block boundary); encoding, compression and the file write happen on the
-// session's writer thread. The guest thread holds guestLock() while it runs
-// guest code or changes translations, and lets go of it in syscalls. At
-// each tick the timer takes the lock if it is free (the guest is blocked in
-// a syscall: a server waiting in accept() still gets its snapshots) and
-// collects itself; otherwise it raises the hart's exit request and the run
-// loop calls pollSnapshot() at the next block boundary.
+// session's writer thread. A guest thread holds the process's guest lock
+// (runtime/guest_lock.h) while it runs guest code or changes translations,
+// and lets go of it in syscalls. At each tick the timer takes the lock if
+// it is free (every guest thread is blocked in a syscall: a server waiting
+// in accept() still gets its snapshots) and collects itself; otherwise it
+// raises the running thread's exit request and the run loop calls
+// pollSnapshot() at the next block boundary.
 #pragma once
 
 #include <atomic>
@@ -22,6 +23,7 @@
 #include <thread>
 
 #include "llvm/Support/Error.h"
+#include "runtime/guest_lock.h"
 #include "profiles/profile.h"
 
 namespace tiercel {
@@ -38,9 +40,10 @@ public:
   // Writes a first snapshot (collected now) to check the path is writable,
   // then starts the writer thread and, with an interval, the timer.
   // `collect` runs on the guest thread, or on the timer thread while the
-  // guest thread is in a syscall and has let go of guestLock().
+  // guest threads are in syscalls and have let go of `guestLock`.
   static llvm::Expected<std::unique_ptr<ProfileSession>>
-  start(const ProfileSessionOptions &options, std::atomic<uint32_t> &exitRequest, Collect collect);
+  start(const ProfileSessionOptions &options, std::atomic<uint32_t> &exitRequest,
+        GuestLock &guestLock, Collect collect);
   ~ProfileSession();
   ProfileSession(const ProfileSession &) = delete;
   ProfileSession &operator=(const ProfileSession &) = delete;
@@ -52,17 +55,15 @@ public:
   // in flight); the timer stops. A failed write is reported on stderr.
   void writeFinal(const profiles::RunProfile &profile);
 
-  // See above. Recursive: the guest thread takes it again to change
-  // translations inside a syscall (munmap, mprotect) and at exit.
-  std::recursive_mutex &guestLock() { return guestLock_; }
 
   uint64_t snapshotsWritten() const { return snapshotsWritten_.load(); }
   const std::string &path() const { return options_.path; }
 
 private:
   ProfileSession(const ProfileSessionOptions &options, std::atomic<uint32_t> &exitRequest,
-                 Collect collect)
-      : options_(options), exitRequest_(exitRequest), collect_(std::move(collect)) {}
+                 GuestLock &guestLock, Collect collect)
+      : options_(options), exitRequest_(exitRequest), guestLock_(guestLock),
+        collect_(std::move(collect)) {}
   void writerLoop();
   void timerLoop();
   void stopThreads();
@@ -70,11 +71,11 @@ private:
 
   ProfileSessionOptions options_;
   std::atomic<uint32_t> &exitRequest_;
+  GuestLock &guestLock_;
   Collect collect_;
   std::atomic<bool> snapshotDue_{false};
   std::atomic<uint64_t> snapshotsWritten_{0};
 
-  std::recursive_mutex guestLock_;
   std::mutex mutex_;
   std::condition_variable wake_;         // writer: work queued or stopping
   std::condition_variable timerWake_;    // timer: stopping

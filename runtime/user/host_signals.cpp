@@ -25,8 +25,14 @@ thread_local std::atomic<uint32_t> *tExitRequest = nullptr;
 // The code watch's generation when this thread last returned from the
 // handler to retry a write (see resolveWriteFault).
 thread_local uint64_t tRetryGeneration = 0;
-std::atomic<uint64_t> gHostPending{0};
-GuestSiginfo gHostInfo[kGuestSignalCount + 1];
+// Caught by this host thread: the kernel picked it because its mask (the
+// guest thread's, mirrored by syncHostSignalMask) lets the signal through,
+// or the signal was sent to it (tgkill).
+thread_local std::atomic<uint64_t> tHostPending{0};
+thread_local GuestSiginfo tHostInfo[kGuestSignalCount + 1];
+// The guest mask this thread's host mask mirrors (valid once synced).
+thread_local GuestSigset tMirroredMask = 0;
+thread_local bool tMaskMirrored = false;
 thread_local FaultJump *tFaultJump = nullptr;
 
 constexpr uint64_t kReservationSize = AddressSpace::kGuestSize + AddressSpace::kGuardSize;
@@ -111,11 +117,11 @@ void hostSignalHandler(int signal, siginfo_t *info, void *context) {
   }
   if (signal > 0 && signal <= kGuestSignalCount) {
     uint64_t bit = sigBit(signal);
-    if (!(gHostPending.load(std::memory_order_relaxed) & bit)) {
+    if (!(tHostPending.load(std::memory_order_relaxed) & bit)) {
       static_assert(sizeof(siginfo_t) == sizeof(GuestSiginfo));
-      std::memcpy(&gHostInfo[signal], info, sizeof(GuestSiginfo));
+      std::memcpy(&tHostInfo[signal], info, sizeof(GuestSiginfo));
     }
-    gHostPending.fetch_or(bit);
+    tHostPending.fetch_or(bit);
     if (auto *request = gExitRequest.load())
       request->store(1);
   }
@@ -128,6 +134,22 @@ void installHandler(int signal, bool restart) {
   action.sa_flags = SA_SIGINFO | (restart ? SA_RESTART : 0);
   sigfillset(&action.sa_mask);
   sigaction(signal, &action, nullptr);
+}
+
+// Faults must always reach the handler (guest memory faults, watched code
+// pages); a guest that blocks one gets it forced (forceSignal) anyway.
+bool mirrorable(int signal) {
+  return hostCanCatch(signal) && signal != SIGSEGV && signal != SIGBUS && signal != SIGILL &&
+         signal != SIGFPE && signal != SIGTRAP;
+}
+
+sigset_t hostMaskFor(GuestSigset guestBlocked) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int signal = 1; signal <= kGuestSignalCount; ++signal)
+    if ((guestBlocked & sigBit(signal)) && mirrorable(signal))
+      sigaddset(&mask, signal);
+  return mask;
 }
 
 bool defaultIgnored(int signal) {
@@ -187,11 +209,20 @@ void updateHostDisposition(int signal, uint64_t guestHandler) {
 }
 
 GuestSigset takeHostPendingSignals(GuestSiginfo *infos) {
-  GuestSigset taken = gHostPending.exchange(0);
+  GuestSigset taken = tHostPending.exchange(0);
   for (int signal = 1; signal <= kGuestSignalCount; ++signal)
     if (taken & sigBit(signal))
-      infos[signal] = gHostInfo[signal];
+      infos[signal] = tHostInfo[signal];
   return taken;
+}
+
+void syncHostSignalMask(GuestSigset guestBlocked) {
+  if (tMaskMirrored && tMirroredMask == guestBlocked)
+    return;
+  sigset_t mask = hostMaskFor(guestBlocked);
+  pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+  tMirroredMask = guestBlocked;
+  tMaskMirrored = true;
 }
 
 void terminateBySignal(int signal) {
@@ -221,18 +252,17 @@ void stopBySignal(int signal) {
   installHandler(signal, false);
 }
 
-void waitForHostSignal() {
+void waitForHostSignal(GuestSigset guestBlocked) {
   sigset_t all, previous;
   sigfillset(&all);
-  sigprocmask(SIG_BLOCK, &all, &previous);
-  if (gHostPending.load() == 0) {
-    sigset_t waitMask = previous;
-    for (int signal = 1; signal <= kGuestSignalCount; ++signal)
-      if (hostCanCatch(signal))
-        sigdelset(&waitMask, signal);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  if (tHostPending.load() == 0) {
+    sigset_t waitMask = hostMaskFor(guestBlocked);
     sigsuspend(&waitMask);
   }
-  sigprocmask(SIG_SETMASK, &previous, nullptr);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
+
+sigset_t hostSignalMaskFor(GuestSigset guestBlocked) { return hostMaskFor(guestBlocked); }
 
 } // namespace tiercel::user

@@ -61,7 +61,9 @@ void requestThreadExit();
 // default-ignore signals restart host syscalls; the rest interrupt them.
 void updateHostDisposition(int signal, uint64_t guestHandler);
 
-// Takes the signals caught since the last call: a set, and their siginfo.
+// Takes the signals this host thread caught since its last call: a set,
+// and their siginfo. (Each guest thread collects its own: the kernel
+// routes a process-directed signal to a thread whose mask lets it through.)
 GuestSigset takeHostPendingSignals(GuestSiginfo *infos /* [kGuestSignalCount + 1] */);
 
 // Ends the host process by `signal` with its default action (core dump
@@ -70,8 +72,17 @@ GuestSigset takeHostPendingSignals(GuestSiginfo *infos /* [kGuestSignalCount + 1
 // Stops the host process with a default stop signal; returns once continued.
 void stopBySignal(int signal);
 
-// rt_sigsuspend's wait: sleeps until a host signal arrives, without losing
-// one that arrives between the check and the sleep.
-void waitForHostSignal();
+// Mirrors the calling guest thread's signal mask on its host thread (all
+// but the fault signals, which Tiercel always catches), so the kernel hands
+// a process-directed signal to a guest thread that does not block it, and
+// wakes that thread's blocking syscall. Cheap when the mask is unchanged.
+void syncHostSignalMask(GuestSigset guestBlocked);
+// The host mask that mirrors a guest mask (for waits that install one).
+sigset_t hostSignalMaskFor(GuestSigset guestBlocked);
+
+// rt_sigsuspend's wait: sleeps with `guestBlocked` as the mask until a host
+// signal arrives, without losing one that arrives between the check and
+// the sleep.
+void waitForHostSignal(GuestSigset guestBlocked);
 
 } // namespace tiercel::user

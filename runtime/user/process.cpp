@@ -45,8 +45,72 @@ llvm::Error errorFor(const std::string &path, const llvm::Twine &what) {
 
 } // namespace
 
-Process::Process() : cpu_(std::make_unique<CpuState>()) {}
-Process::~Process() = default;
+Process::Process()
+    : cpu_(std::make_unique<CpuState>()), guestLock_(std::make_unique<GuestLock>(cpu_->exitRequest)) {
+  auto main = std::make_unique<GuestThread>();
+  main->process = this;
+  main->tid = static_cast<int>(gettid());
+  main->main = true;
+  main->signals.actions = signalActions_;
+  threads_.push_back(std::move(main));
+  setCurrentGuestThread(threads_.front().get());
+}
+
+Process::~Process() {
+  if (GuestThread *current = currentGuestThread(); current != nullptr && current->process == this)
+    setCurrentGuestThread(nullptr);
+}
+
+GuestThread &Process::currentThread() {
+  GuestThread *current = currentGuestThread();
+  return current != nullptr && current->process == this ? *current : *threads_.front();
+}
+
+GuestThread &Process::addThread(int tid) {
+  auto thread = std::make_unique<GuestThread>();
+  thread->process = this;
+  thread->tid = tid;
+  thread->signals.actions = signalActions_;
+  std::lock_guard guard(threadsMutex_);
+  threads_.push_back(std::move(thread));
+  liveThreads_.fetch_add(1);
+  return *threads_.back();
+}
+
+size_t Process::removeThread(const GuestThread &thread) {
+  std::lock_guard guard(threadsMutex_);
+  for (auto it = threads_.begin(); it != threads_.end(); ++it) {
+    if (it->get() == &thread) {
+      // The main thread's entry stays (mainThread() is the list's front),
+      // as a zombie group leader stays on Linux; it no longer counts.
+      if (thread.main)
+        (*it)->exited = true;
+      else
+        threads_.erase(it);
+      break;
+    }
+  }
+  return liveThreads_.fetch_sub(1) - 1;
+}
+
+size_t Process::threadCount() { return liveThreads_.load(); }
+
+void Process::keepOnlyCurrentThread() {
+  GuestThread *current = &currentThread();
+  new (&threadsMutex_) std::mutex(); // another thread may have held it at fork()
+  for (auto &entry : threads_) {
+    if (entry.get() != current)
+      continue;
+    std::unique_ptr<GuestThread> kept = std::move(entry);
+    threads_.clear();
+    kept->main = true;
+    kept->exited = false;
+    kept->tid = static_cast<int>(gettid());
+    threads_.push_back(std::move(kept));
+    liveThreads_.store(1);
+    return;
+  }
+}
 
 AddressSpace &Process::addressSpace() { return *space_; }
 const UserOptions &Process::options() const { return options_; }
@@ -171,7 +235,7 @@ llvm::Expected<std::unique_ptr<Process>> Process::create(const UserOptions &opti
 
   // execve keeps the signal mask: the guest starts with the one this
   // Tiercel was started with (a guest execve sets it, syscalls_exec.cpp).
-  process->signals_.blocked = takeInheritedSignalMask() & ~kUnblockable;
+  process->mainThread().signals.blocked = takeInheritedSignalMask() & ~kUnblockable;
 
   CpuState &cpu = *process->cpu_; // value-initialised: all registers zero
   cpu.privilege = Privilege::User;
@@ -213,9 +277,15 @@ int64_t sysMadvise(SyscallContext &context, const SyscallArgs &args) {
 
 // ---- Exit and thread bookkeeping ------------------------------------------
 
-// One guest thread so far: exit and exit_group both end the process.
+// exit ends the calling thread (the run loop ends the process when it was
+// the last one, with this status); exit_group ends them all.
 int64_t sysExit(SyscallContext &context, const SyscallArgs &args) {
-  context.process.requestExit(int(args.arg[0] & 0xff));
+  GuestThread &thread = context.process.currentThread();
+  if (context.process.threadCount() <= 1) {
+    context.process.requestExit(int(args.arg[0] & 0xff));
+    return 0;
+  }
+  thread.exiting = true;
   return 0;
 }
 
@@ -224,15 +294,20 @@ int64_t sysExitGroup(SyscallContext &context, const SyscallArgs &args) {
   return 0;
 }
 
-int64_t sysSetTidAddress(SyscallContext &, const SyscallArgs &) {
-  // clear_child_tid only matters when a thread exits while others run.
-  return gettid();
+// clear_child_tid: zeroed and woken when the thread ends (guest_thread.h).
+int64_t sysSetTidAddress(SyscallContext &context, const SyscallArgs &args) {
+  GuestThread &thread = context.process.currentThread();
+  thread.clearChildTid = args.arg[0];
+  return thread.tid;
 }
 
-int64_t sysSetRobustList(SyscallContext &, const SyscallArgs &args) {
-  // struct robust_list_head is three pointers; the kernel walks it only when
-  // a thread dies holding robust futexes.
-  return args.arg[1] == 24 ? 0 : -EINVAL;
+// struct robust_list_head is three pointers; it is walked when the thread
+// ends (guest_thread.h).
+int64_t sysSetRobustList(SyscallContext &context, const SyscallArgs &args) {
+  if (args.arg[1] != 24)
+    return -EINVAL;
+  context.process.currentThread().robustList = args.arg[0];
+  return 0;
 }
 
 // riscv_flush_icache(start, end, flags): Linux flushes every hart's icache

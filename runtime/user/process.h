@@ -7,13 +7,17 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "machine/cpu_state.h"
+#include "runtime/guest_lock.h"
+#include "runtime/user/guest_thread.h"
 #include "runtime/user/signals.h"
 #include "llvm/Support/Error.h"
 
@@ -75,11 +79,38 @@ public:
   std::string sysrootPath(const std::string &guestPath) const;
 
   // ---- Process-model state (runtime/user/process.cpp, signals.cpp) ----
+  // The execution CpuState the guest threads take turns on (guest_thread.h).
   CpuState &cpu() { return *cpu_; }
-  SignalState &signals() { return signals_; }
+  // Held by the guest thread that runs (runtime/guest_lock.h).
+  GuestLock &guestLock() { return *guestLock_; }
+  // The signal state of the calling guest thread (the main thread's when
+  // called from a host thread that runs no guest thread).
+  SignalState &signals() { return currentThread().signals; }
+  // Dispositions, shared by every thread ([1..kGuestSignalCount]).
+  GuestSigaction *signalActions() { return signalActions_; }
   uint64_t sigreturnTrampoline() const { return trampoline_; }
 
-  // exit/exit_group: the run loop stops after the current syscall.
+  // ---- Guest threads (guest_thread.h); the list changes under the guest lock.
+  GuestThread &currentThread();
+  GuestThread &mainThread() { return *threads_.front(); }
+  GuestThread &addThread(int tid);
+  // Forgets an exited thread; returns how many are left.
+  size_t removeThread(const GuestThread &thread);
+  size_t threadCount();
+  // Whether a syscall that may block must let go of the guest lock: another
+  // thread exists, or a profile timer takes the lock (set by the run loop).
+  // A lone thread keeps it, which spares two register copies and two lock
+  // hand-overs per syscall.
+  bool syscallsLetGoOfGuestLock() const {
+    return liveThreads_.load(std::memory_order_relaxed) > 1 || lockSharedWithHelpers_;
+  }
+  void setLockSharedWithHelpers(bool shared) { lockSharedWithHelpers_ = shared; }
+  // After fork() in the child: the calling thread is the only one (Linux
+  // copies just the thread that forked), with the child's tid.
+  void keepOnlyCurrentThread();
+
+  // exit_group (or exit of the last thread): the run loop stops after the
+  // current syscall.
   void requestExit(int status) {
     exitRequested_ = true;
     exitStatus_ = status;
@@ -123,6 +154,11 @@ public:
   bool isForkedChild() const { return forkedChild_; }
   void setForkedChild() { forkedChild_ = true; }
 
+  // Set by the run loop: starts a guest thread (clone with CLONE_VM and
+  // CLONE_THREAD) whose registers are `registers` and whose signal mask is
+  // the caller's; returns its tid, or -errno.
+  std::function<int64_t(const CpuState &registers, uint64_t clearChildTid)> startThread;
+
   // Set by the run loop: invalidates translations of a guest range.
   std::function<void(uint64_t, uint64_t)> invalidateCode;
   // Set by the run loop: the running tier's statistics for --summary.
@@ -140,9 +176,14 @@ private:
 
   std::unique_ptr<AddressSpace> space_;
   std::unique_ptr<CpuState> cpu_;
+  std::unique_ptr<GuestLock> guestLock_;
   UserOptions options_;
   std::string executablePath_;
-  SignalState signals_;
+  GuestSigaction signalActions_[kGuestSignalCount + 1] = {};
+  std::mutex threadsMutex_;
+  std::vector<std::unique_ptr<GuestThread>> threads_; // the main thread first
+  std::atomic<size_t> liveThreads_{1};
+  bool lockSharedWithHelpers_ = false;
   uint64_t trampoline_ = 0;
   uint64_t entry_ = 0;
   uint64_t initialSp_ = 0;
@@ -153,5 +194,22 @@ private:
   std::vector<Image> images_;
   std::function<void()> beforeExit_;
 };
+
+// Runs `body` without the guest lock (a syscall that may block), then takes
+// the lock again. The calling thread's registers are saved to its
+// GuestThread meanwhile and loaded back after, so other threads can run.
+template <typename Body> auto withoutGuestLock(Process &process, GuestThread &thread, Body body) {
+  copyRegisters(process.cpu(), thread.registers);
+  process.guestLock().unlock();
+  struct Relock {
+    Process &process;
+    GuestThread &thread;
+    ~Relock() {
+      process.guestLock().lock();
+      copyRegisters(thread.registers, process.cpu());
+    }
+  } relock{process, thread};
+  return body();
+}
 
 } // namespace tiercel::user

@@ -28,5 +28,6 @@ int64_t sysTgkill(SyscallContext &context, const SyscallArgs &args);
 int64_t sysRiscvFlushIcache(SyscallContext &context, const SyscallArgs &args);
 int64_t sysSetTidAddress(SyscallContext &context, const SyscallArgs &args);
 int64_t sysSetRobustList(SyscallContext &context, const SyscallArgs &args);
+int64_t sysFutex(SyscallContext &context, const SyscallArgs &args); // syscalls_futex.cpp
 
 } // namespace tiercel::user

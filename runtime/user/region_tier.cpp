@@ -100,10 +100,10 @@ void RegionTier::afterForkInChild() {
 }
 
 bool RegionTier::preciseNow() const {
-  if (options_.signals == nullptr)
+  if (options_.signalActions == nullptr)
     return true; // nobody tells us: always precise
   for (int signal : {11 /* SIGSEGV */, 7 /* SIGBUS */}) {
-    uint64_t handler = options_.signals->actions[signal].handler;
+    uint64_t handler = options_.signalActions[signal].handler;
     if (handler != kSigDfl && handler != kSigIgn)
       return true;
   }

@@ -69,7 +69,9 @@ struct RegionTierOptions {
   unsigned maxBlocks = 64;
   unsigned maxInstructions = 2048;
   unsigned tickMicroseconds = 1000; // first tier-up check interval
-  const SignalState *signals = nullptr; // precise regions while SIGSEGV/SIGBUS are caught
+  // The process's signal dispositions: regions are precise while SIGSEGV
+  // or SIGBUS is caught.
+  const GuestSigaction *signalActions = nullptr;
   FILE *log = nullptr; // -d tier
   FILE *optimizedIrLog = nullptr; // -d op_opt
   // Told about each region installed (its host code span and entry pc):

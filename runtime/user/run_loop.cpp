@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "machine/interpreter/interpreter_impl.h"
 #include "runtime/user/address_space.h"
@@ -69,8 +70,15 @@ void handleSyscall(Process &process, CpuState &cpu) {
         std::fprintf(options.log, "%sunimplemented syscall %" PRIu64 "\n",
                      options.strace ? "\n" : "", args.number);
       result = -ENOSYS;
-    } else {
+    } else if (info->underGuestLock || !process.syscallsLetGoOfGuestLock()) {
       result = info->handler(context, args);
+    } else {
+      // It may block: the other threads run meanwhile (guest_thread.h).
+      GuestThread &thread = process.currentThread();
+      result = withoutGuestLock(process, thread, [&] {
+        SyscallContext own{thread.registers, process};
+        return info->handler(own, args);
+      });
     }
     // A host syscall interrupted by a host signal that the guest does not
     // see now (blocked, ignored, default-ignored) would not have been
@@ -143,6 +151,13 @@ void logGuestTrap(Process &process, uint64_t cause, uint64_t pc, uint64_t tval, 
                detail.c_str());
 }
 
+// After a siglongjmp out of the fault handler (which runs with every
+// signal blocked): the host mask that mirrors the thread's guest mask.
+void restoreHostSignalMask(Process &process) {
+  sigset_t mask = hostSignalMaskFor(process.signals().blocked);
+  pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+}
+
 void handleGuestMemoryFault(Process &process, const GuestMemoryFault &fault) {
   const UserOptions &options = process.options();
   if (options.logInterrupts || options.logGuestErrors)
@@ -212,15 +227,11 @@ struct Engine {
   std::function<void(const std::unordered_set<uint64_t> *)> setBreakpoints;
 };
 
-// A trap out of a tier: an ecall is a syscall (run without the guest lock),
-// anything else raises its guest signal.
-void handleTrap(Process &process, CpuState &cpu, std::unique_lock<std::recursive_mutex> &guestLock) {
+// A trap out of a tier: an ecall is a syscall (most run without the guest
+// lock), anything else raises its guest signal.
+void handleTrap(Process &process, CpuState &cpu) {
   if (cpu.trapCause == static_cast<uint64_t>(TrapCause::EcallFromU)) {
-    if (guestLock.owns_lock())
-      guestLock.unlock();
     handleSyscall(process, cpu);
-    if (guestLock.mutex() != nullptr)
-      guestLock.lock();
   } else {
     TrapSignal trap = signalForTrap(process, cpu.trapCause, cpu.pc, cpu.trapValue);
     if (process.options().logInterrupts || process.options().logGuestErrors)
@@ -258,8 +269,7 @@ bool stepInstruction(UserEnv &env, Engine &engine, RunDebugger *watcher) {
 // exits; a debugger that detaches leaves no breakpoints, so the tiers then
 // run at full speed.
 void runDebugged(Process &process, UserEnv &env, Engine &engine, RunDebugger &debugger,
-                 FaultJump &jump, const sigset_t &runMask, ProfileSession *profileSession,
-                 std::unique_lock<std::recursive_mutex> &guestLock) {
+                 FaultJump &jump, ProfileSession *profileSession) {
   using Stop = RunDebugger::StopKind;
   CpuState &cpu = env.cpu;
   // Read again after a siglongjmp back here: volatile.
@@ -305,7 +315,7 @@ void runDebugged(Process &process, UserEnv &env, Engine &engine, RunDebugger &de
   resumeWith(debugger.stopped(Stop::Start, 0));
   while (!process.exitRequested()) {
     if (sigsetjmp(jump.buffer, 0) != 0) {
-      sigprocmask(SIG_SETMASK, &runMask, nullptr);
+      restoreHostSignalMask(process);
       if (stepping)
         stepping = false; // cpu.pc and instret are exact: nothing retired
       else
@@ -341,7 +351,7 @@ void runDebugged(Process &process, UserEnv &env, Engine &engine, RunDebugger &de
     if (trapped) {
       // A syscall completes its ecall: a step or a watched write ends after it.
       retired = cpu.trapCause == static_cast<uint64_t>(TrapCause::EcallFromU);
-      handleTrap(process, cpu, guestLock);
+      handleTrap(process, cpu);
       if (process.exitRequested())
         break;
       if (process.isForkedChild()) {
@@ -456,6 +466,137 @@ std::string runStatistics(Process &process, const BaselineEngine *baseline, uint
   return result + text;
 }
 
+namespace {
+
+// Set on the host thread inside runProcess (the process's first thread).
+thread_local bool tRunProcessThread = false;
+
+// What every guest thread's loop shares; lives in runProcess's frame,
+// which the process never leaves while other threads run (they end with
+// the process, see endThread).
+struct ThreadRun {
+  Process &process;
+  Engine &engine;
+  ProfileSession *profileSession;
+};
+
+// The whole process ends here when a thread other than runProcess's ends
+// it (exit_group, the last thread's exit), or runProcess's while others
+// still run: the exit hooks run on this thread, under the guest lock.
+[[noreturn]] void endProcessFromThread(Process &process) {
+  process.runBeforeExit();
+  std::fflush(nullptr);
+  _exit(process.exitStatus());
+}
+
+// A thread's exit (not the last one): its futexes are released and its
+// entry dropped; runProcess's host thread cannot return (that would end
+// the process) and sleeps until another thread ends it.
+void endThread(ThreadRun &run, GuestThread &thread) {
+  Process &process = run.process;
+  releaseThreadFutexes(process, thread);
+  setCurrentGuestThread(nullptr);
+  process.removeThread(thread);
+  process.guestLock().unlock();
+  if (!tRunProcessThread)
+    return;
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, nullptr);
+  for (;;)
+    pause();
+}
+
+// The loop of one guest thread, with the guest lock held, until the thread
+// or the process exits. Returns only on runProcess's thread when the
+// process exits and no other thread is left.
+void runGuestThread(ThreadRun &run, GuestThread &thread, FaultJump &jump) {
+  Process &process = run.process;
+  CpuState &cpu = process.cpu();
+  Engine &engine = run.engine;
+  while (!process.exitRequested() && !thread.exiting) {
+    // The mask is not saved by sigsetjmp (a syscall per trap); the fault
+    // path restores the thread's (the handler runs with every signal
+    // blocked).
+    if (sigsetjmp(jump.buffer, 0) != 0) {
+      restoreHostSignalMask(process);
+      engine.recoverAfterHostFault(jump.fault.hostPc);
+      handleGuestMemoryFault(process, jump.fault);
+      deliverSignals(process, cpu);
+      continue;
+    }
+    jump.armed = 1;
+    StopReason reason = engine.run();
+    jump.armed = 0;
+    if (reason == StopReason::ExitRequest) {
+      cpu.exitRequest.store(0);
+      if (run.profileSession != nullptr)
+        run.profileSession->pollSnapshot();
+      deliverSignals(process, cpu);
+      // Another thread has waited a time slice: its turn.
+      if (process.guestLock().contended())
+        withoutGuestLock(process, thread, [] {});
+      continue;
+    }
+    handleTrap(process, cpu);
+    if (!process.exitRequested() && !thread.exiting)
+      deliverSignals(process, cpu);
+  }
+  if (thread.exiting) {
+    endThread(run, thread);
+    return;
+  }
+  if (!tRunProcessThread || process.threadCount() > 1)
+    endProcessFromThread(process);
+}
+
+// clone of a thread (syscalls_exec.cpp), by the thread holding the guest
+// lock: a host thread that waits for the lock, loads its registers and
+// runs the same loop. Returns its tid.
+int64_t startGuestThread(ThreadRun &run, const CpuState &registers, uint64_t clearChildTid) {
+  Process &process = run.process;
+  GuestThread &parent = process.currentThread();
+  GuestThread &thread = process.addThread(0);
+  copyRegisters(registers, thread.registers);
+  thread.clearChildTid = clearChildTid;
+  // Linux: the mask is inherited; a CLONE_VM child has no alternate stack.
+  thread.signals.blocked = parent.signals.blocked;
+  std::mutex started;
+  std::condition_variable startedCv;
+  int tid = 0;
+  try {
+    // The host thread inherits this one's host mask, which mirrors the
+    // guest mask it inherits too.
+    std::thread([&run, &thread, &started, &startedCv, &tid] {
+      {
+        // Notified under the mutex: the parent returns (and its condition
+        // variable goes) only once this is done.
+        std::lock_guard guard(started);
+        tid = static_cast<int>(gettid());
+        thread.tid = tid;
+        startedCv.notify_one();
+      }
+      Process &process = run.process;
+      setCurrentGuestThread(&thread);
+      FaultJump jump;
+      setThreadFaultJump(&jump);
+      process.guestLock().lock();
+      copyRegisters(thread.registers, process.cpu());
+      deliverSignals(process, process.cpu());
+      runGuestThread(run, thread, jump);
+      setThreadFaultJump(nullptr);
+    }).detach();
+  } catch (const std::system_error &) {
+    process.removeThread(thread);
+    return -EAGAIN;
+  }
+  std::unique_lock guard(started);
+  startedCv.wait(guard, [&] { return tid != 0; });
+  return tid;
+}
+
+} // namespace
+
 int runProcess(Process &process, const RunOptions &options) {
   uint64_t startNs = ProfileRecorder::monotonicNs();
   CpuState &cpu = process.cpu();
@@ -494,21 +635,21 @@ int runProcess(Process &process, const RunOptions &options) {
               [tier](const std::unordered_set<uint64_t> *set) { tier->setBreakpoints(set); }};
   }
   std::unique_ptr<ProfileSession> profileSession;
+  // Called from syscalls that run under the guest lock (munmap, mprotect,
+  // riscv_flush_icache): no guest thread runs, and the profile timer, which
+  // takes the same lock, is not reading the translations.
   process.invalidateCode = [&](uint64_t start, uint64_t length) {
-    // Inside a syscall (munmap, mprotect): the profile timer may be reading
-    // the translations.
-    std::unique_lock<std::recursive_mutex> guestLock;
-    if (profileSession != nullptr)
-      guestLock = std::unique_lock(profileSession->guestLock());
     env.resetFetchCache();
     if (length >= AddressSpace::kGuestSize)
       engine.invalidateAll();
     else
       engine.invalidateRange(start, length);
   };
+  // The guest lock is this thread's from here on, except in syscalls that
+  // may block (guest_thread.h).
+  GuestLock &guestLock = process.guestLock();
+  guestLock.lock();
   std::vector<profiles::GuestImage> images;
-  // Held while the guest runs, let go of in syscalls (profile_session.h).
-  std::unique_lock<std::recursive_mutex> guestLock;
   if (recorder != nullptr) {
     for (const Process::Image &image : process.images())
       images.push_back(describeGuestImage(image.path, image.loadBias, image.start, image.end));
@@ -516,20 +657,21 @@ int runProcess(Process &process, const RunOptions &options) {
       return collectProfile(process, options.profile, *recorder, baseline.get(), images);
     };
     auto session = ProfileSession::start({options.profile.path, options.profile.intervalSeconds},
-                                         cpu.exitRequest, collect);
+                                         cpu.exitRequest, guestLock, collect);
     if (!session) {
       std::fprintf(stderr, "tiercel-riscv64: -profile: %s\n",
                    llvm::toString(session.takeError()).c_str());
+      guestLock.unlock();
       return 1;
     }
     profileSession = std::move(*session);
-    guestLock = std::unique_lock(profileSession->guestLock());
+    process.setLockSharedWithHelpers(true); // the timer collects while the guest waits
     // At exit, whether by exit_group or by a signal (a guest crash, SIGINT,
-    // SIGTERM), before the --summary line.
+    // SIGTERM), before the --summary line. The exiting thread holds the
+    // guest lock.
     process.prependBeforeExit([&process, &profileSession, collect] {
       if (profileSession == nullptr)
         return; // a guest fork's child: the profile file is its parent's
-      std::unique_lock lock(profileSession->guestLock());
       profiles::RunProfile profile = collect();
       profile.complete = true;
       profile.exitStatus = process.exitStatus();
@@ -546,28 +688,27 @@ int runProcess(Process &process, const RunOptions &options) {
     process.statisticsSignal = print;
     process.prependBeforeExit(print);
   }
-  // A guest fork (syscalls_exec.cpp): helper threads stop at a safe point
-  // around fork(); the child gets its own code cache and helper threads,
-  // and leaves the profile to its parent (a program it execs writes
-  // FILE.PID).
+  // A guest fork (syscalls_exec.cpp), by the thread holding the guest lock:
+  // helper threads stop at a safe point around fork(); the child has only
+  // the forking thread, gets its own code cache and helper threads, and
+  // leaves the profile to its parent (a program it execs writes FILE.PID).
   process.beforeFork = [&] {
-    if (profileSession != nullptr)
-      profileSession->guestLock().lock(); // the timer is not collecting
     if (baseline != nullptr)
       baseline->beforeFork();
+    guestLock.beforeFork();
   };
   process.afterForkInParent = [&] {
+    guestLock.afterForkInParent();
     if (baseline != nullptr)
       baseline->afterForkInParent();
-    if (profileSession != nullptr)
-      profileSession->guestLock().unlock();
   };
   process.afterForkInChild = [&] {
+    guestLock.afterForkInChild();
+    process.keepOnlyCurrentThread();
     if (profileSession != nullptr) {
-      // Its threads are the parent's; its locks may be held by them. It is
-      // never touched again (nor destroyed: that would join them).
+      // Its threads are the parent's; it is never touched again (nor
+      // destroyed: that would join them).
       static auto *abandoned = new std::vector<std::unique_ptr<ProfileSession>>();
-      guestLock.release();
       abandoned->push_back(std::move(profileSession));
     }
     if (baseline != nullptr) {
@@ -583,43 +724,33 @@ int runProcess(Process &process, const RunOptions &options) {
     logMemoryMap(process);
   }
   installHostSignalHandlers(process.addressSpace(), cpu.exitRequest);
-  sigset_t runMask;
-  sigprocmask(SIG_SETMASK, nullptr, &runMask);
 
+  ThreadRun run{process, engine, profileSession.get()};
+  process.startThread = [&run, &options](const CpuState &registers, uint64_t clearChildTid) {
+    const char *refused = options.debugger != nullptr            ? "-g (the debugger follows one thread)"
+                          : options.baseline.lockstep             ? "--lockstep"
+                                                                  : nullptr;
+    if (refused != nullptr) {
+      std::fprintf(stderr, "tiercel-riscv64: unimplemented: guest threads under %s; the clone fails "
+                           "with ENOSYS\n", refused);
+      return int64_t{-ENOSYS};
+    }
+    return startGuestThread(run, registers, clearChildTid);
+  };
+
+  tRunProcessThread = true;
   FaultJump jump;
   setThreadFaultJump(&jump);
   if (options.debugger != nullptr)
-    runDebugged(process, env, engine, *options.debugger, jump, runMask, profileSession.get(),
-                guestLock);
-  while (!process.exitRequested()) {
-    // The mask is not saved by sigsetjmp (a syscall per trap); the fault
-    // path restores it instead (the handler runs with every signal blocked).
-    if (sigsetjmp(jump.buffer, 0) != 0) {
-      sigprocmask(SIG_SETMASK, &runMask, nullptr);
-      engine.recoverAfterHostFault(jump.fault.hostPc);
-      handleGuestMemoryFault(process, jump.fault);
-      deliverSignals(process, cpu);
-      continue;
-    }
-    jump.armed = 1;
-    StopReason reason = engine.run();
-    jump.armed = 0;
-    if (reason == StopReason::ExitRequest) {
-      cpu.exitRequest.store(0);
-      if (profileSession != nullptr)
-        profileSession->pollSnapshot();
-      deliverSignals(process, cpu);
-      continue;
-    }
-    handleTrap(process, cpu, guestLock);
-    if (!process.exitRequested())
-      deliverSignals(process, cpu);
-  }
+    runDebugged(process, env, engine, *options.debugger, jump, profileSession.get());
+  runGuestThread(run, process.currentThread(), jump);
   setThreadFaultJump(nullptr);
+  tRunProcessThread = false;
   process.invalidateCode = nullptr;
   process.beforeFork = nullptr;
   process.afterForkInParent = nullptr;
   process.afterForkInChild = nullptr;
+  process.startThread = nullptr;
   process.runBeforeExit();
   process.statisticsSignal = nullptr;
   process.tierSummary = nullptr;
@@ -629,6 +760,7 @@ int runProcess(Process &process, const RunOptions &options) {
     static auto *kept = new std::vector<std::unique_ptr<BaselineEngine>>();
     kept->push_back(std::move(baseline));
   }
+  guestLock.unlock();
   return process.exitStatus();
 }
 

@@ -100,7 +100,15 @@ int64_t sysRtSigpending(SyscallContext &context, const SyscallArgs &args) {
     return -EINVAL;
   collectHostSignals(context.process);
   const SignalState &state = context.process.signals();
-  GuestSigset pending = state.pending & state.blocked;
+  GuestSigset pending = state.pending;
+  // Blocked signals the host holds for this thread or the process (the
+  // host mask mirrors the guest's, so the kernel keeps them pending).
+  sigset_t heldByHost;
+  if (sigpending(&heldByHost) == 0)
+    for (int signal = 1; signal <= kGuestSignalCount; ++signal)
+      if (sigismember(&heldByHost, signal) == 1)
+        pending |= sigBit(signal);
+  pending &= state.blocked;
   void *host = nullptr;
   if (!guestMemory(context).translate(args.arg[0], args.arg[1], true, host))
     return -EFAULT;
@@ -114,13 +122,16 @@ int64_t sysRtSigsuspend(SyscallContext &context, const SyscallArgs &args) {
   GuestSigset mask;
   if (!guestMemory(context).read(args.arg[0], mask))
     return -EFAULT;
-  SignalState &state = context.process.signals();
+  Process &process = context.process;
+  GuestThread &thread = process.currentThread();
+  SignalState &state = thread.signals;
   state.savedMask = state.blocked;
   state.hasSavedMask = true;
   state.blocked = mask & ~kUnblockable;
-  // Sleep until a signal that will run a handler or end the process.
-  while (!hasDeliverableSignal(context.process))
-    waitForHostSignal();
+  // Sleep until a signal that will run a handler or end the process; the
+  // other threads run meanwhile.
+  while (!hasDeliverableSignal(process))
+    withoutGuestLock(process, thread, [&] { waitForHostSignal(state.blocked); });
   return -EINTR; // the run loop delivers it with the saved mask in the frame
 }
 
@@ -167,7 +178,9 @@ int64_t sysKill(SyscallContext &context, const SyscallArgs &args) {
   uint64_t signal = args.arg[1];
   if (signal > kGuestSignalCount)
     return -EINVAL;
-  if (pid == getpid())
+  // With other threads the kernel picks one that does not block it (the
+  // host masks mirror the guest's), as Linux does for the guest.
+  if (pid == getpid() && context.process.threadCount() <= 1)
     return sendToSelf(context, int(signal), kSiUser);
   // Other processes (and groups that include this one, which then receives
   // it through its host handler) get it from the host kernel.

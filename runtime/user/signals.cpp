@@ -95,7 +95,10 @@ void forceSignal(Process &process, const GuestSiginfo &info) {
 }
 
 void collectHostSignals(Process &process) {
-  static GuestSiginfo infos[kGuestSignalCount + 1];
+  // A mask change since the last look lets through what the host kept
+  // pending: it arrives in the handler before the take below.
+  syncHostSignalMask(process.signals().blocked);
+  thread_local GuestSiginfo infos[kGuestSignalCount + 1];
   GuestSigset caught = takeHostPendingSignals(infos);
   while (caught) {
     int signal = __builtin_ctzll(caught) + 1;
@@ -252,6 +255,7 @@ void deliverSignals(Process &process, CpuState &cpu) {
     state.blocked = state.savedMask;
     state.hasSavedMask = false;
   }
+  syncHostSignalMask(state.blocked);
 }
 
 } // namespace tiercel::user

@@ -16,8 +16,10 @@ namespace tiercel::user {
 
 class Process;
 
+// The signal state of one guest thread. The dispositions are the
+// process's (Process::signalActions(), shared by every thread).
 struct SignalState {
-  GuestSigaction actions[kGuestSignalCount + 1] = {};
+  GuestSigaction *actions = nullptr; // [1..kGuestSignalCount]
   GuestSigset blocked = 0;
   GuestSigset pending = 0;
   GuestSiginfo pendingInfo[kGuestSignalCount + 1] = {};

@@ -22,9 +22,27 @@ namespace tiercel::user {
 
 namespace {
 
+// The syscalls that run with the guest lock held (guest_thread.h): they
+// change what every thread shares (the memory map and translations, signal
+// dispositions, the thread list) or the calling thread's registers and
+// signal state. Every other syscall lets go of the lock, as it may block.
+constexpr uint32_t kUnderGuestLock[] = {
+    93,  94,  96,  99,                                // exit, exit_group, thread bookkeeping
+    129, 130, 131, 132, 133, 134, 135, 136, 139,      // signals
+    214, 215, 216, 222, 226, 233, 259,                // memory map, icache flush
+    220, 221, 281, 435,                               // clone, execve
+};
+
+constexpr bool runsUnderGuestLock(uint32_t number) {
+  for (uint32_t listed : kUnderGuestLock)
+    if (listed == number)
+      return true;
+  return false;
+}
+
 constexpr SyscallInfo row(uint32_t number, const char *name, SyscallHandler handler,
                           const char *argFormat) {
-  return SyscallInfo{name, handler, argFormat, number};
+  return SyscallInfo{name, handler, argFormat, number, runsUnderGuestLock(number)};
 }
 
 constexpr std::array kSyscalls = {
@@ -104,6 +122,7 @@ constexpr std::array kSyscalls = {
     row(94, "exit_group", sysExitGroup, "d"),
     row(95, "waitid", sysWaitid, "ddpxp"),
     row(96, "set_tid_address", sysSetTidAddress, "p"),
+    row(98, "futex", sysFutex, "pxdppd"),
     row(99, "set_robust_list", sysSetRobustList, "pu"),
     row(101, "nanosleep", sysNanosleep, "pp"),
     row(102, "getitimer", sysGetitimer, "dp"),

@@ -38,6 +38,9 @@ struct SyscallInfo {
   SyscallHandler handler;
   const char *argFormat;  // for -strace, see above
   uint32_t number;        // riscv64 (asm-generic) syscall number
+  // Runs with the guest lock held (syscall_table.cpp); else without it, on
+  // the thread's saved registers (guest_thread.h).
+  bool underGuestLock;
 };
 
 // nullptr for an unknown or unimplemented number.

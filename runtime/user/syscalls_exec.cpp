@@ -29,6 +29,8 @@ namespace {
 // include/uapi/linux/sched.h
 constexpr uint64_t kCsignal = 0x000000ff;
 constexpr uint64_t kCloneVm = 0x00000100;
+constexpr uint64_t kCloneFs = 0x00000200;
+constexpr uint64_t kCloneFiles = 0x00000400;
 constexpr uint64_t kCloneSighand = 0x00000800;
 constexpr uint64_t kClonePtrace = 0x00002000;
 constexpr uint64_t kCloneVfork = 0x00004000;
@@ -47,6 +49,14 @@ constexpr uint64_t kCloneChildSettid = 0x01000000;
 constexpr uint64_t kForkFlags = kCsignal | kCloneVm | kCloneVfork | kCloneSettls |
                                 kCloneParentSettid | kCloneChildSettid | kCloneChildCleartid |
                                 kCloneSysvsem | kCloneDetached | kCloneUntraced | kClonePtrace;
+
+// A guest thread: what pthreads and the Go and Rust runtimes ask for. The
+// host threads share the file table, cwd and umask anyway, so these must be
+// shared; the rest is optional.
+constexpr uint64_t kThreadRequired = kCloneVm | kCloneFs | kCloneFiles | kCloneSighand | kCloneThread;
+constexpr uint64_t kThreadFlags = kThreadRequired | kCsignal | kCloneSysvsem | kCloneSettls |
+                                  kCloneParentSettid | kCloneChildSettid | kCloneChildCleartid |
+                                  kCloneDetached | kCloneUntraced;
 
 constexpr int kGuestSigchld = 17;
 
@@ -78,14 +88,40 @@ int moveHigh(int fd) {
   return high;
 }
 
-int64_t threadsUnimplemented(SyscallContext &context, const char *call, uint64_t flags) {
-  static std::atomic<bool> reported{false};
-  if (!reported.exchange(true))
-    std::fprintf(stderr,
-                 "tiercel-riscv64: unimplemented: guest threads (%s with flags 0x%" PRIx64
-                 "): the call fails with ENOSYS\n",
-                 call, flags);
-  return reportUnimplemented(context, call, "flags (threads)", flags, -ENOSYS);
+// clone of a guest thread: same registers but a0 = 0, its own stack and
+// TLS when given; it starts when this thread lets go of the guest lock.
+int64_t startThread(SyscallContext &context, const CloneRequest &request, const char *call) {
+  Process &process = context.process;
+  uint64_t flags = request.flags;
+  if ((flags & kThreadRequired) != kThreadRequired || (flags & ~kThreadFlags) ||
+      !process.startThread) {
+    static std::atomic<bool> reported{false};
+    if (!reported.exchange(true))
+      std::fprintf(stderr,
+                   "tiercel-riscv64: unimplemented: %s with flags 0x%" PRIx64
+                   " (a thread must share memory, files, fs and signal handlers: 0x%" PRIx64
+                   "); the call fails with ENOSYS\n",
+                   call, flags, kThreadRequired);
+    return reportUnimplemented(context, call, "thread flags", flags, -ENOSYS);
+  }
+  CpuState registers = {};
+  copyRegisters(context.cpu, registers); // pc is already past the ecall
+  registers.x[10] = 0;
+  if (request.stack != 0)
+    registers.x[2] = request.stack;
+  if (flags & kCloneSettls)
+    registers.x[4] = request.tls;
+  int64_t tid = process.startThread(registers,
+                                    (flags & kCloneChildCleartid) ? request.childTid : 0);
+  if (tid < 0)
+    return tid;
+  GuestMemory memory = guestMemory(context);
+  // Written before the new thread runs guest code (it waits for the lock).
+  if (flags & kCloneParentSettid)
+    memory.write(request.parentTid, static_cast<int32_t>(tid));
+  if (flags & kCloneChildSettid)
+    memory.write(request.childTid, static_cast<int32_t>(tid));
+  return tid;
 }
 
 int64_t forkProcess(SyscallContext &context, const CloneRequest &request, const char *call) {
@@ -96,7 +132,7 @@ int64_t forkProcess(SyscallContext &context, const CloneRequest &request, const 
   if ((flags & kCloneSighand) && !(flags & kCloneVm))
     return -EINVAL;
   if ((flags & (kCloneVm | kCloneVfork)) == kCloneVm || (flags & (kCloneThread | kCloneSighand)))
-    return threadsUnimplemented(context, call, flags);
+    return startThread(context, request, call);
   if (flags & ~kForkFlags)
     return reportUnimplemented(context, call, "flags", flags & ~kForkFlags, -EINVAL);
   if (request.exitSignal != kGuestSigchld)
@@ -348,10 +384,12 @@ int64_t sysClone(SyscallContext &context, const SyscallArgs &args) {
   CloneRequest request;
   request.flags = args.arg[0] & ~kCsignal;
   request.exitSignal = args.arg[0] & kCsignal;
+  // riscv64 has CONFIG_CLONE_BACKWARDS: (flags, newsp, parent_tid, tls,
+  // child_tid).
   request.stack = args.arg[1];
   request.parentTid = args.arg[2];
-  request.childTid = args.arg[3];
-  request.tls = args.arg[4];
+  request.tls = args.arg[3];
+  request.childTid = args.arg[4];
   return forkProcess(context, request, "clone");
 }
 

@@ -25,6 +25,7 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/user/host_signals.h"
 #include "runtime/user/process.h"
 #include "runtime/user/signals.h"
 #include "runtime/user/syscalls_structs.h"
@@ -70,8 +71,10 @@ public:
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &savedHost);
-    std::memcpy(&host, &savedHost, sizeof(host));
-    host |= mask;
+    // The host mask mirrors the guest's (syncHostSignalMask): during the
+    // wait, the mirror of the wait's mask.
+    sigset_t waitMask = hostSignalMaskFor(mask);
+    std::memcpy(&host, &waitMask, sizeof(host));
     SignalState &state = context.process.signals();
     state.savedMask = state.blocked;
     state.hasSavedMask = true;

@@ -181,7 +181,7 @@ int main(int argc, char **argv) {
   tier2.branchWeights = line.fdoBranchWeights;
   tier2.speculateIndirect = line.fdoIndirect;
   tier2.predictReturns = line.fdoReturns;
-  tier2.signals = &running->signals();
+  tier2.signalActions = running->signalActions();
   if (line.logOpOpt)
     tier2.optimizedIrLog = log;
   baseline.log = log;
