@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize bench guest-images clean
+.PHONY: all deps configure build demo test test-sanitize bench bench-system guest-images clean
 
 all: build
 
@@ -34,6 +34,11 @@ test-sanitize: deps
 
 bench: build
 	python3 bench/run.py --build $(BUILD)
+
+# System mode: boot time and the bench programs inside Linux, against
+# qemu-system-riscv64 (bench/system_boot.py).
+bench-system: build guest-images
+	python3 bench/system_boot.py --build $(BUILD)
 
 # System-mode guest images (riscv64 kernel + busybox initramfs) built from
 # Debian packages, cached outside the build tree; prints KERNEL=... INITRD=...

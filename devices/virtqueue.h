@@ -5,7 +5,7 @@
 //
 // Everything here is written by the guest, so nothing is trusted: a ring
 // outside RAM, a descriptor index past the table, a chain that loops, an
-// indirect table that is misaligned, nested or not negotiated, a buffer
+// indirect table that is nested or not negotiated, a buffer
 // outside RAM, a device-readable buffer after a device-writable one, or an
 // available index that moved by more than the queue size each come back as
 // an llvm::Error naming the problem. The transport (virtio_mmio.h) turns it

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "runtime/system/virt_board.h"
+#include "runtime/system/board.h"
 #include "runtime/system/virt_fdt.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELF.h"
@@ -45,7 +45,7 @@ struct LoadedImage {
   uint64_t entry = 0;
 };
 
-llvm::Expected<LoadedImage> loadRaw(VirtBoard &board, const BootFile &file, const char *role,
+llvm::Expected<LoadedImage> loadRaw(Board &board, const BootFile &file, const char *role,
                                     uint64_t address) {
   uint64_t size = std::max<uint64_t>(file.bytes.size(), 1);
   uint8_t *host = board.ramPointer(address, size);
@@ -59,7 +59,7 @@ llvm::Expected<LoadedImage> loadRaw(VirtBoard &board, const BootFile &file, cons
 }
 
 // PT_LOAD segments at their physical addresses (as QEMU's load_elf).
-llvm::Expected<LoadedImage> loadElf(VirtBoard &board, const BootFile &file, const char *role) {
+llvm::Expected<LoadedImage> loadElf(Board &board, const BootFile &file, const char *role) {
   llvm::StringRef data(reinterpret_cast<const char *>(file.bytes.data()), file.bytes.size());
   auto invalid = [&](const std::string &why) {
     return bootError("%s %s: %s", role, file.name.c_str(), why.c_str());
@@ -109,7 +109,7 @@ llvm::Expected<LoadedImage> loadElf(VirtBoard &board, const BootFile &file, cons
   return image;
 }
 
-llvm::Expected<LoadedImage> loadImage(VirtBoard &board, const BootFile &file, const char *role,
+llvm::Expected<LoadedImage> loadImage(Board &board, const BootFile &file, const char *role,
                                       uint64_t rawAddress) {
   return isElf(file) ? loadElf(board, file, role) : loadRaw(board, file, role, rawAddress);
 }
@@ -132,7 +132,52 @@ llvm::Expected<BootFile> readBootFile(const std::string &path, const char *role)
   return file;
 }
 
-llvm::Expected<BootLayout> loadBootImages(VirtBoard &board, const BootImages &images) {
+llvm::Expected<HtifSymbols> findHtifSymbols(const BootFile &file, const char *role) {
+  HtifSymbols found;
+  if (!isElf(file) || file.bytes.size() < llvm::ELF::EI_NIDENT ||
+      file.bytes[llvm::ELF::EI_CLASS] != llvm::ELF::ELFCLASS64 ||
+      file.bytes[llvm::ELF::EI_DATA] != llvm::ELF::ELFDATA2LSB)
+    return found; // loadImage reports what is wrong with a bad ELF file
+  llvm::StringRef data(reinterpret_cast<const char *>(file.bytes.data()), file.bytes.size());
+  llvm::Expected<ElfFile> elf = ElfFile::create(data);
+  if (!elf)
+    return bootError("%s %s: %s", role, file.name.c_str(), llvm::toString(elf.takeError()).c_str());
+  auto sections = elf->sections();
+  if (!sections)
+    return bootError("%s %s: %s", role, file.name.c_str(),
+                     llvm::toString(sections.takeError()).c_str());
+  for (const auto &section : *sections) {
+    if (section.sh_type != llvm::ELF::SHT_SYMTAB)
+      continue;
+    auto symbols = elf->symbols(&section);
+    if (!symbols)
+      return bootError("%s %s: bad symbol table: %s", role, file.name.c_str(),
+                       llvm::toString(symbols.takeError()).c_str());
+    auto names = elf->getStringTableForSymtab(section);
+    if (!names)
+      return bootError("%s %s: bad symbol table: %s", role, file.name.c_str(),
+                       llvm::toString(names.takeError()).c_str());
+    for (const auto &symbol : *symbols) {
+      auto name = symbol.getName(*names);
+      if (!name) {
+        llvm::consumeError(name.takeError());
+        continue;
+      }
+      std::optional<uint64_t> *into = *name == "tohost"     ? &found.tohost
+                                      : *name == "fromhost" ? &found.fromhost
+                                                            : nullptr;
+      if (into == nullptr || symbol.st_shndx == llvm::ELF::SHN_UNDEF)
+        continue;
+      if (symbol.st_size != 0 && symbol.st_size != 8)
+        return bootError("%s %s: HTIF's `%s` must be 8 bytes, not %llu", role, file.name.c_str(),
+                         name->str().c_str(), static_cast<unsigned long long>(symbol.st_size));
+      *into = symbol.st_value;
+    }
+  }
+  return found;
+}
+
+llvm::Expected<BootLayout> loadBootImages(Board &board, const BootImages &images) {
   BootLayout layout;
   uint64_t ramBase = board.ramBase(), ramEnd = board.ramBase() + board.ramSize();
 
@@ -171,11 +216,7 @@ llvm::Expected<BootLayout> loadBootImages(VirtBoard &board, const BootImages &im
       return opened.takeError();
     tree = std::move(*opened);
   } else {
-    VirtTreeSettings settings;
-    settings.ramBase = ramBase;
-    settings.ramSize = board.ramSize();
-    settings.rngSeed = images.rngSeed;
-    auto built = buildVirtDeviceTree(settings);
+    auto built = board.buildDeviceTree(images.rngSeed);
     if (!built)
       return built.takeError();
     tree = std::move(*built);

@@ -1,5 +1,5 @@
-// Puts the boot images into a virt board's RAM, the way QEMU's virt machine
-// does (hw/riscv/boot.c), and writes the reset vector that starts them:
+// Puts the boot images into a board's RAM, the way QEMU's virt and spike
+// machines do (hw/riscv/boot.c), and writes the reset vector that starts them:
 // - firmware (-bios): a raw binary at the start of RAM (0x80000000), or an
 //   ELF file at its segments' physical addresses; the reset vector jumps to
 //   it with a0 = hart id, a1 = the device tree, a2 = fw_dynamic_info whose
@@ -8,7 +8,7 @@
 //   first 2 MiB boundary after the firmware (0x80200000 for OpenSBI);
 //   without firmware (-bios none) the kernel is the firmware and goes to
 //   0x80000000. An ELF kernel is loaded at its physical addresses either way.
-// - the device tree: the board's (virt_fdt.h) or -dtb's, with /chosen
+// - the device tree: the board's (Board::buildDeviceTree) or -dtb's, with /chosen
 //   filled in, at a 2 MiB boundary below min(end of RAM, 3 GiB), in a
 //   1 MiB window it may grow into.
 // - initrd (-initrd): at the top of RAM, page-aligned, just below the tree.
@@ -24,7 +24,7 @@
 
 namespace tiercel::system {
 
-class VirtBoard;
+class Board;
 
 struct BootFile {
   std::string name; // the path, for messages
@@ -56,7 +56,15 @@ struct BootLayout {
   std::vector<uint8_t> deviceTreeBlob; // as written to RAM (padded)
 };
 
+// The HTIF words of a program (the spike board, devices/htif.h): the values
+// of its ELF symbols `tohost` and `fromhost`. A raw image has neither; a
+// symbol of a size other than 8 (or 0, unsized) is an error, as in QEMU.
+struct HtifSymbols {
+  std::optional<uint64_t> tohost, fromhost;
+};
+llvm::Expected<HtifSymbols> findHtifSymbols(const BootFile &file, const char *role);
+
 // Loads everything and writes the reset vector. The board is fresh.
-llvm::Expected<BootLayout> loadBootImages(VirtBoard &board, const BootImages &images);
+llvm::Expected<BootLayout> loadBootImages(Board &board, const BootImages &images);
 
 } // namespace tiercel::system

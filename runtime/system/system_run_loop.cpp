@@ -135,7 +135,7 @@ const char *interruptName(uint64_t cause) {
   return "reserved interrupt";
 }
 
-SystemRunResult runVirtBoard(VirtBoard &board, const SystemRunOptions &options) {
+SystemRunResult runBoard(Board &board, const SystemRunOptions &options) {
   SystemEnv &env = board.env();
   CpuState &cpu = board.cpu();
   Interpreter<SystemEnv> interpreter(env, options.interpreter);
@@ -150,6 +150,11 @@ SystemRunResult runVirtBoard(VirtBoard &board, const SystemRunOptions &options) 
     else
       interpreter.invalidateRange(vaddr & Softmmu::kPageMask, Softmmu::kPageSize);
   });
+
+  if (log.guestErrors)
+    board.setGuestErrorReporter([&log](const std::string &message) {
+      std::fprintf(log.file, "guest_errors: %s\n", message.c_str());
+    });
 
   SystemRunResult result;
   uint64_t instretAtStart = cpu.instret;
@@ -170,18 +175,20 @@ SystemRunResult runVirtBoard(VirtBoard &board, const SystemRunOptions &options) 
     }
     // An exit request: devices, power, the host.
     cpu.exitRequest.store(0, std::memory_order_release);
-    if (board.event() != VirtBoard::Event::None)
+    if (board.event() != Board::Event::None)
       break;
-    while (env.waitingForInterrupt() && board.event() == VirtBoard::Event::None) {
+    while (env.waitingForInterrupt() && board.event() == Board::Event::None) {
       ++result.sleeps;
       // Woken by an interrupt line, or by the board (power, quit); the
       // timeout only bounds a sleep nothing else would end.
       env.waitForInterrupt(std::chrono::seconds(1));
     }
-    if (board.event() != VirtBoard::Event::None)
+    if (board.event() != Board::Event::None)
       break;
   }
   env.setTranslationFlushHook({});
+  if (log.guestErrors)
+    board.setGuestErrorReporter({});
   result.event = board.event();
   result.status = board.eventStatus();
   result.instructions = cpu.instret - instretAtStart;

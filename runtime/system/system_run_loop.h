@@ -1,4 +1,4 @@
-// The run loop of system mode: one hart of a virt board on the reference
+// The run loop of system mode: one hart of a board (virt or spike) on the reference
 // interpreter (Interpreter<SystemEnv>), driven as machine/system/
 // system_env.h's contract says:
 //   - at every return to the loop, a pending interrupt is taken first;
@@ -20,7 +20,7 @@
 #include <cstdio>
 
 #include "machine/interpreter/interpreter.h"
-#include "runtime/system/virt_board.h"
+#include "runtime/system/board.h"
 
 namespace tiercel::system {
 
@@ -38,15 +38,15 @@ struct SystemRunOptions {
 };
 
 struct SystemRunResult {
-  VirtBoard::Event event = VirtBoard::Event::None; // PowerOff, Reset or Quit
-  int status = 0;                                  // the exit status it asks for
-  uint64_t instructions = 0;                       // retired by the hart
-  uint64_t interrupts = 0, exceptions = 0;         // taken
-  uint64_t sleeps = 0;                             // wfi waits
+  Board::Event event = Board::Event::None; // PowerOff, Reset or Quit
+  int status = 0;                          // the exit status it asks for
+  uint64_t instructions = 0;               // retired by the hart
+  uint64_t interrupts = 0, exceptions = 0; // taken
+  uint64_t sleeps = 0;                     // wfi waits
 };
 
 // Runs the board from its reset state until an event stops it.
-SystemRunResult runVirtBoard(VirtBoard &board, const SystemRunOptions &options);
+SystemRunResult runBoard(Board &board, const SystemRunOptions &options);
 
 // "machine timer interrupt" etc. (privileged spec table 3.6); the
 // exception causes are named by trapCauseName (machine/cpu_state.h).

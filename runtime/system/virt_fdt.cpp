@@ -8,6 +8,7 @@
 
 #include <libfdt.h>
 
+#include "runtime/system/fdt_writer.h"
 #include "runtime/system/virt_board.h"
 
 namespace tiercel::system {
@@ -16,91 +17,11 @@ namespace {
 
 constexpr uint32_t kCpuPhandle = 1, kIntcPhandle = 2, kPlicPhandle = 3, kTestPhandle = 4;
 
-llvm::Error fdtError(const char *what, int code) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), "device tree: %s: %s", what,
-                                 fdt_strerror(code));
-}
-
-// The sequential-write calls, with the first error kept.
-class TreeWriter {
-public:
-  explicit TreeWriter(size_t size) : buffer_(size) { check("create", fdt_create(data(), size)); }
-
-  void *data() { return buffer_.data(); }
-  void check(const char *what, int code) {
-    if (code < 0 && error_ == 0) {
-      error_ = code;
-      failedAt_ = what;
-    }
-  }
-  void begin(const std::string &name) { check("begin node", fdt_begin_node(data(), name.c_str())); }
-  void end() { check("end node", fdt_end_node(data())); }
-  void string(const char *name, const char *value) {
-    check(name, fdt_property_string(data(), name, value));
-  }
-  // A string list ("a\0b\0").
-  void strings(const char *name, std::initializer_list<const char *> values) {
-    std::string joined;
-    for (const char *value : values) {
-      joined += value;
-      joined.push_back('\0');
-    }
-    check(name, fdt_property(data(), name, joined.data(), static_cast<int>(joined.size())));
-  }
-  void cell(const char *name, uint32_t value) {
-    check(name, fdt_property_u32(data(), name, value));
-  }
-  void cells(const char *name, std::initializer_list<uint32_t> values) {
-    std::vector<fdt32_t> big;
-    for (uint32_t value : values)
-      big.push_back(cpu_to_fdt32(value));
-    check(name, fdt_property(data(), name, big.data(), static_cast<int>(big.size() * 4)));
-  }
-  // reg = <address size> with 2 address and 2 size cells.
-  void reg(uint64_t address, uint64_t size) {
-    cells("reg", {static_cast<uint32_t>(address >> 32), static_cast<uint32_t>(address),
-                  static_cast<uint32_t>(size >> 32), static_cast<uint32_t>(size)});
-  }
-  void empty(const char *name) { check(name, fdt_property(data(), name, nullptr, 0)); }
-  void bytes(const char *name, const std::vector<uint8_t> &value) {
-    check(name, fdt_property(data(), name, value.data(), static_cast<int>(value.size())));
-  }
-
-  llvm::Expected<std::vector<uint8_t>> finish() {
-    check("finish", fdt_finish(data()));
-    if (error_ != 0)
-      return fdtError(failedAt_, error_);
-    return std::move(buffer_);
-  }
-
-private:
-  std::vector<uint8_t> buffer_;
-  int error_ = 0;
-  const char *failedAt_ = "";
-};
-
-std::string nodeName(const char *name, uint64_t address) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%s@%llx", name, static_cast<unsigned long long>(address));
-  return text;
-}
-
-// The padded copy of a finished tree.
-llvm::Expected<std::vector<uint8_t>> pad(const std::vector<uint8_t> &tree, const char *what) {
-  uint32_t size = fdt_totalsize(tree.data());
-  uint32_t padded = size + 0x10000 > kFdtPaddedSize ? size + 0x10000 : kFdtPaddedSize;
-  std::vector<uint8_t> out(padded);
-  int code = fdt_open_into(tree.data(), out.data(), static_cast<int>(padded));
-  if (code < 0)
-    return fdtError(what, code);
-  return out;
-}
-
 } // namespace
 
 llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings &settings) {
-  TreeWriter w(64 * 1024);
-  w.check("reserve map", fdt_finish_reservemap(w.data()));
+  fdt::TreeWriter w(64 * 1024);
+  w.reserveMap();
   w.begin("");
   w.cell("#address-cells", 2);
   w.cell("#size-cells", 2);
@@ -128,7 +49,7 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
   w.string("compatible", "syscon-reboot");
   w.end();
 
-  w.begin(nodeName("memory", settings.ramBase));
+  w.begin(fdt::nodeName("memory", settings.ramBase));
   w.string("device_type", "memory");
   w.reg(settings.ramBase, settings.ramSize);
   w.end();
@@ -171,14 +92,14 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
   w.string("compatible", "simple-bus");
   w.empty("ranges");
 
-  w.begin(nodeName("rtc", virt::kRtcBase));
+  w.begin(fdt::nodeName("rtc", virt::kRtcBase));
   w.cell("interrupts", virt::kRtcIrq);
   w.cell("interrupt-parent", kPlicPhandle);
   w.reg(virt::kRtcBase, devices::GoldfishRtc::kWindowSize);
   w.string("compatible", "google,goldfish-rtc");
   w.end();
 
-  w.begin(nodeName("serial", virt::kUartBase));
+  w.begin(fdt::nodeName("serial", virt::kUartBase));
   w.cell("interrupts", virt::kUartIrq);
   w.cell("interrupt-parent", kPlicPhandle);
   w.cell("clock-frequency", virt::kUartClockHz);
@@ -186,7 +107,7 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
   w.string("compatible", "ns16550a");
   w.end();
 
-  w.begin(nodeName("test", virt::kTestBase));
+  w.begin(fdt::nodeName("test", virt::kTestBase));
   w.cell("phandle", kTestPhandle);
   w.reg(virt::kTestBase, devices::SifiveTest::kWindowSize);
   w.strings("compatible", {"sifive,test1", "sifive,test0", "syscon"});
@@ -194,7 +115,7 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
 
   for (unsigned slot = virt::kVirtioSlots; slot-- > 0;) {
     uint64_t base = virt::kVirtioBase + slot * virt::kVirtioStride;
-    w.begin(nodeName("virtio_mmio", base));
+    w.begin(fdt::nodeName("virtio_mmio", base));
     w.cell("interrupts", virt::kVirtioFirstIrq + slot);
     w.cell("interrupt-parent", kPlicPhandle);
     w.reg(base, virt::kVirtioStride);
@@ -202,7 +123,7 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
     w.end();
   }
 
-  w.begin(nodeName("plic", virt::kPlicBase));
+  w.begin(fdt::nodeName("plic", virt::kPlicBase));
   w.cell("phandle", kPlicPhandle);
   w.cell("riscv,ndev", virt::kPlicNdev);
   w.reg(virt::kPlicBase, devices::Plic::kWindowSize);
@@ -214,7 +135,7 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
   w.cell("#interrupt-cells", 1);
   w.end();
 
-  w.begin(nodeName("clint", virt::kClintBase));
+  w.begin(fdt::nodeName("clint", virt::kClintBase));
   // The hart's M software (3) and M timer (7) interrupts.
   w.cells("interrupts-extended", {kIntcPhandle, 3, kIntcPhandle, 7});
   w.reg(virt::kClintBase, devices::Clint::kWindowSize);
@@ -226,7 +147,7 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
   llvm::Expected<std::vector<uint8_t>> tree = w.finish();
   if (!tree)
     return tree.takeError();
-  return pad(*tree, "pad");
+  return fdt::pad(*tree, "pad");
 }
 
 llvm::Expected<std::vector<uint8_t>> openDeviceTree(std::vector<uint8_t> blob,
@@ -235,7 +156,7 @@ llvm::Expected<std::vector<uint8_t>> openDeviceTree(std::vector<uint8_t> blob,
       fdt_totalsize(blob.data()) > blob.size())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "%s: not a flattened device tree (dtb) file", name.c_str());
-  return pad(blob, name.c_str());
+  return fdt::pad(blob, name.c_str());
 }
 
 llvm::Error setChosen(std::vector<uint8_t> &tree, const ChosenSettings &settings) {
@@ -244,18 +165,18 @@ llvm::Error setChosen(std::vector<uint8_t> &tree, const ChosenSettings &settings
   if (chosen == -FDT_ERR_NOTFOUND)
     chosen = fdt_add_subnode(fdt, 0, "chosen");
   if (chosen < 0)
-    return fdtError("/chosen", chosen);
+    return fdt::fdtError("/chosen", chosen);
   if (!settings.bootargs.empty()) {
     if (int code = fdt_setprop_string(fdt, chosen, "bootargs", settings.bootargs.c_str()); code < 0)
-      return fdtError("bootargs", code);
+      return fdt::fdtError("bootargs", code);
   }
   if (settings.initrd) {
     if (int code = fdt_setprop_u64(fdt, chosen, "linux,initrd-start", settings.initrd->first);
         code < 0)
-      return fdtError("linux,initrd-start", code);
+      return fdt::fdtError("linux,initrd-start", code);
     if (int code = fdt_setprop_u64(fdt, chosen, "linux,initrd-end", settings.initrd->second);
         code < 0)
-      return fdtError("linux,initrd-end", code);
+      return fdt::fdtError("linux,initrd-end", code);
   }
   return llvm::Error::success();
 }

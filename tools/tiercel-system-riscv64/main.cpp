@@ -16,8 +16,10 @@
 #include <cstring>
 #include <thread>
 
+#include "devices/block_backend.h"
 #include "devices/char_backend.h"
 #include "runtime/system/boot_loader.h"
+#include "runtime/system/spike_board.h"
 #include "runtime/system/stdio_console.h"
 #include "runtime/system/system_run_loop.h"
 #include "runtime/system/virt_board.h"
@@ -100,24 +102,120 @@ llvm::Expected<BootImages> readImages(const tools::SystemCommandLine &line) {
   return images;
 }
 
-int dumpDeviceTree(const tools::SystemCommandLine &line, const BootImages &images) {
-  devices::MemoryCharBackend console;
+// The disk images of every -drive, opened once for the whole run (a guest
+// reboot builds a new board on the same open, locked images).
+llvm::Expected<std::vector<std::unique_ptr<devices::RawFileDisk>>>
+openDrives(const tools::SystemCommandLine &line) {
+  std::vector<std::unique_ptr<devices::RawFileDisk>> disks;
+  for (const tools::DriveSpec &drive : line.drives) {
+    auto disk = devices::RawFileDisk::open(drive.file, drive.readOnly);
+    if (!disk)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), "-drive %s: %s",
+                                     drive.text.c_str(), llvm::toString(disk.takeError()).c_str());
+    disks.push_back(std::move(*disk));
+  }
+  return disks;
+}
+
+VirtBoardConfig boardConfig(const tools::SystemCommandLine &line,
+                            const std::vector<std::unique_ptr<devices::RawFileDisk>> &disks) {
   VirtBoardConfig config;
   config.ramSize = line.ramBytes;
-  auto board = VirtBoard::create(config, console);
+  for (size_t index = 0; index < line.virtioDevices.size(); ++index) {
+    const tools::VirtioDeviceSpec &spec = line.virtioDevices[index];
+    VirtioDeviceConfig device;
+    device.slot = tools::virtioSlotOf(index);
+    if (spec.type == tools::VirtioDeviceSpec::Type::Blk) {
+      device.type = VirtioDeviceConfig::Type::Blk;
+      device.disk = disks.at(static_cast<size_t>(spec.drive)).get();
+      device.serial = spec.serial;
+    } else {
+      device.type = VirtioDeviceConfig::Type::Rng;
+    }
+    config.virtio.push_back(std::move(device));
+  }
+  return config;
+}
+
+// fd 2 of the HTIF's syscall proxy: the host's stderr.
+class StderrCharBackend : public devices::CharBackend {
+public:
+  void write(uint8_t byte) override { std::fputc(byte, stderr); }
+};
+
+// What every boot of the run builds its board from.
+struct Machine {
+  const tools::SystemCommandLine &line;
+  const std::vector<std::unique_ptr<devices::RawFileDisk>> &disks;
+  std::optional<SpikeBoardConfig> spike; // -machine spike
+};
+
+// -machine spike: the HTIF words from the program's symbols (the kernel's,
+// else the firmware's, as QEMU's loader sees the last image it loads).
+llvm::Expected<SpikeBoardConfig> spikeConfig(const tools::SystemCommandLine &line,
+                                             const BootImages &images) {
+  if (!line.drives.empty() || !line.virtioDevices.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "-machine spike has no virtio-mmio slots: -drive and -device "
+                                   "need -machine virt");
+  SpikeBoardConfig config;
+  config.ramSize = line.ramBytes;
+  HtifSymbols symbols;
+  for (const std::optional<BootFile> *image : {&images.firmware, &images.kernel}) {
+    if (!*image)
+      continue;
+    auto found = findHtifSymbols(**image, image == &images.kernel ? "kernel" : "firmware");
+    if (!found)
+      return found.takeError();
+    if (found->tohost)
+      symbols = *found;
+  }
+  if (!symbols.tohost) {
+    const std::optional<BootFile> &program = images.kernel ? images.kernel : images.firmware;
+    if (!program)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "-machine spike needs a program: -bios none -kernel TEST");
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "-machine spike: %s has no `tohost` symbol (HTIF, the spike "
+                                   "board's console and exit, is found through the ELF symbols "
+                                   "tohost and fromhost)",
+                                   program->name.c_str());
+  }
+  config.tohost = *symbols.tohost;
+  config.fromhost = symbols.fromhost;
+  return config;
+}
+
+llvm::Expected<std::unique_ptr<Board>>
+createBoard(const Machine &machine, devices::CharBackend &console, devices::CharBackend &errors) {
+  if (machine.spike) {
+    auto board = SpikeBoard::create(*machine.spike, console, errors);
+    if (!board)
+      return board.takeError();
+    return std::unique_ptr<Board>(std::move(*board));
+  }
+  auto board = VirtBoard::create(boardConfig(machine.line, machine.disks), console);
+  if (!board)
+    return board.takeError();
+  return std::unique_ptr<Board>(std::move(*board));
+}
+
+int dumpDeviceTree(const Machine &machine, const BootImages &images) {
+  devices::MemoryCharBackend console;
+  auto board = createBoard(machine, console, console);
   if (!board)
     return failure(llvm::toString(board.takeError()));
   auto layout = loadBootImages(**board, images);
   if (!layout)
     return failure(llvm::toString(layout.takeError()));
-  FILE *out = std::fopen(line.dumpDtb.c_str(), "wb");
+  const std::string &path = machine.line.dumpDtb;
+  FILE *out = std::fopen(path.c_str(), "wb");
   if (out == nullptr ||
       std::fwrite(layout->deviceTreeBlob.data(), 1, layout->deviceTreeBlob.size(), out) !=
           layout->deviceTreeBlob.size() ||
       std::fclose(out) != 0)
-    return failure("cannot write the device tree to '" + line.dumpDtb +
-                   "': " + std::strerror(errno));
-  std::fprintf(stderr, "%s: info: dtb dumped to %s. Exiting.\n", kTool, line.dumpDtb.c_str());
+    return failure("cannot write the device tree to '" + path + "': " + std::strerror(errno));
+  std::fprintf(stderr, "%s: info: dtb dumped to %s. Exiting.\n", kTool, path.c_str());
   return 0;
 }
 
@@ -134,13 +232,18 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (line.version) {
-    std::printf("%s %s (Tiercel: RV64GC + Zba/Zbb/Zbs system mode, QEMU virt board; tiers: "
-                "interp)\n",
-                kTool, TIERCEL_VERSION);
+    std::printf(
+        "%s %s (Tiercel: RV64GC + Zba/Zbb/Zbs system mode, QEMU virt and spike boards; tiers: "
+        "interp)\n",
+        kTool, TIERCEL_VERSION);
     return 0;
   }
   if (line.logHelp) {
     std::fputs(tools::systemLogItemsText().c_str(), stdout);
+    return 0;
+  }
+  if (line.deviceHelp) {
+    std::fputs(tools::systemDeviceTypesText().c_str(), stdout);
     return 0;
   }
   if (!line.unimplemented.empty())
@@ -149,8 +252,20 @@ int main(int argc, char **argv) {
   auto images = readImages(line);
   if (!images)
     return failure(llvm::toString(images.takeError()));
+  auto disks = openDrives(line);
+  if (!disks)
+    return failure(llvm::toString(disks.takeError()));
+  for (const std::string &warning : line.warnings)
+    std::fprintf(stderr, "%s: warning: %s\n", kTool, warning.c_str());
+  Machine machine{line, *disks, std::nullopt};
+  if (line.machine == "spike") {
+    auto spike = spikeConfig(line, *images);
+    if (!spike)
+      return failure(llvm::toString(spike.takeError()));
+    machine.spike = *spike;
+  }
   if (!line.dumpDtb.empty())
-    return dumpDeviceTree(line, *images);
+    return dumpDeviceTree(machine, *images);
 
   FILE *log = stderr;
   if (!line.logFile.empty()) {
@@ -191,11 +306,11 @@ int main(int argc, char **argv) {
   auto started = std::chrono::steady_clock::now();
   SystemRunResult total;
   int status = 0;
+  std::string failureMessage;
+  StderrCharBackend errors;
   for (unsigned boot = 0;; ++boot) {
     ConsoleCharBackend backend(console);
-    VirtBoardConfig config;
-    config.ramSize = line.ramBytes;
-    auto board = VirtBoard::create(config, backend);
+    auto board = createBoard(machine, backend, errors);
     if (!board) {
       console.stop();
       return failure(llvm::toString(board.takeError()));
@@ -203,27 +318,33 @@ int main(int argc, char **argv) {
     auto layout = loadBootImages(**board, *images);
     if (!layout) {
       console.stop();
-      return failure(llvm::toString(layout.takeError()));
+      std::string message = llvm::toString(layout.takeError());
+      if (machine.spike && line.bios == "default")
+        message += " (-machine spike runs bare-metal programs with -bios none)";
+      return failure(message);
     }
-    VirtBoard *current = board->get();
+    Board *current = board->get();
     backend.attach([current](int quitStatus) { current->requestQuit(quitStatus); });
-    SystemRunResult result = runVirtBoard(*current, options);
+    SystemRunResult result = runBoard(*current, options);
     backend.detach();
+    failureMessage = current->failureMessage();
     total.instructions += result.instructions;
     total.interrupts += result.interrupts;
     total.exceptions += result.exceptions;
     total.sleeps += result.sleeps;
     status = result.status;
-    if (result.event == VirtBoard::Event::Reset && !line.noReboot && !console.quitStatus()) {
+    if (result.event == Board::Event::Reset && !line.noReboot && !console.quitStatus()) {
       if (line.logStats)
         std::fprintf(log, "stats: guest reboot %u: building the board again\n", boot + 1);
       continue;
     }
-    if (result.event == VirtBoard::Event::Reset)
+    if (result.event == Board::Event::Reset)
       status = 0; // -no-reboot: a reboot ends the run cleanly
     break;
   }
   console.stop();
+  if (!failureMessage.empty())
+    std::fprintf(stderr, "%s: %s\n", kTool, failureMessage.c_str());
   if (line.logStats) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -2,6 +2,9 @@
 // every option with its help line; parsing and --help both come from it.
 #include "tools/tiercel-system-riscv64/options.h"
 
+#include <algorithm>
+
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -26,6 +29,8 @@ enum class OptionId {
   Log,
   LogFile,
   Tier,
+  Drive,
+  Device,
   Unimplemented, // QEMU options for devices this board does not have yet
 };
 
@@ -40,10 +45,10 @@ constexpr OptionSpec kOptions[] = {
     {OptionId::Help, "help", nullptr, "print this help and exit"},
     {OptionId::Help, "h", nullptr, "same as -help"},
     {OptionId::Version, "version", nullptr, "print the version and exit"},
-    {OptionId::Machine, "machine", "virt[,dumpdtb=FILE]",
-     "the board: virt (QEMU's riscv64 virt machine); dumpdtb writes its device tree to FILE and "
-     "exits"},
-    {OptionId::Machine, "M", "virt[,dumpdtb=FILE]", "same as -machine"},
+    {OptionId::Machine, "machine", "virt|spike[,dumpdtb=FILE]",
+     "the board: virt (QEMU's riscv64 virt machine) or spike (RAM, CLINT and HTIF, for "
+     "bare-metal tests); dumpdtb writes its device tree to FILE and exits"},
+    {OptionId::Machine, "M", "virt|spike[,dumpdtb=FILE]", "same as -machine"},
     {OptionId::Memory, "m", "size",
      "guest RAM at 0x80000000, K/M/G suffixes allowed, plain numbers in MiB (default 128M)"},
     {OptionId::Bios, "bios", "file|default|none",
@@ -67,8 +72,12 @@ constexpr OptionSpec kOptions[] = {
     {OptionId::LogFile, "D", "logfile", "write the -d log here (default stderr)"},
     {OptionId::Tier, "tier", "tier",
      "execution tier: interp (the reference interpreter, the only one in system mode so far)"},
-    {OptionId::Unimplemented, "drive", "spec", "(not implemented yet)"},
-    {OptionId::Unimplemented, "device", "spec", "(not implemented yet)"},
+    {OptionId::Drive, "drive", "file=PATH[,format=raw][,if=none|virtio][,id=ID][,readonly=on]",
+     "a raw disk image: if=none is attached by -device virtio-blk-device,drive=ID; if=virtio "
+     "gets a virtio-blk device of its own"},
+    {OptionId::Device, "device", "TYPE[,prop=value...]",
+     "a virtio-mmio device: virtio-blk-device,drive=ID[,serial=S] or virtio-rng-device "
+     "('-device help' lists them)"},
     {OptionId::Unimplemented, "netdev", "spec", "(not implemented yet)"},
 };
 
@@ -129,21 +138,272 @@ llvm::Error parseMachine(SystemCommandLine &line, llvm::StringRef value) {
   value.split(parts, ',');
   llvm::StringRef type = parts.empty() ? "" : parts[0];
   type.consume_front("type="); // QEMU's long form
-  if (type == "spike") {
-    line.unimplemented.push_back("-machine spike");
-    return llvm::Error::success();
-  }
-  if (type != "virt")
-    return optionError("-machine: unknown machine '" + type.str() + "' (this tool has: virt)");
+  if (type != "virt" && type != "spike")
+    return optionError("-machine: unknown machine '" + type.str() +
+                       "' (this tool has: virt, spike)");
   line.machine = type.str();
   for (size_t i = 1; i < parts.size(); ++i) {
     llvm::StringRef property = parts[i];
     if (property.consume_front("dumpdtb=") && !property.empty())
       line.dumpDtb = property.str();
     else
-      return optionError("-machine: unknown property '" + parts[i].str() +
-                         "' (virt has: dumpdtb=FILE)");
+      return optionError("-machine: unknown property '" + parts[i].str() + "' (" + type.str() +
+                         " has: dumpdtb=FILE)");
   }
+  return llvm::Error::success();
+}
+
+// ---- -drive and -device ----
+
+constexpr unsigned kVirtioSlots = 8; // the virt board's virtio-mmio slots
+
+// One key=value of a QEMU option list. `key` is empty for a bare word (the
+// -device type).
+struct OptionPair {
+  std::string key;
+  std::string value;
+  bool hasValue = false;
+};
+
+// QEMU's option-list syntax: comma-separated key=value pairs; ",," stands
+// for a comma inside a value (a file name with a comma in it).
+std::vector<OptionPair> splitOptionList(llvm::StringRef text) {
+  std::vector<OptionPair> pairs;
+  std::string current;
+  auto flush = [&] {
+    OptionPair pair;
+    size_t equals = current.find('=');
+    if (equals == std::string::npos) {
+      pair.key = current;
+    } else {
+      pair.key = current.substr(0, equals);
+      pair.value = current.substr(equals + 1);
+      pair.hasValue = true;
+    }
+    pairs.push_back(std::move(pair));
+    current.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != ',') {
+      current.push_back(text[i]);
+    } else if (i + 1 < text.size() && text[i + 1] == ',') {
+      current.push_back(',');
+      ++i;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return pairs;
+}
+
+// QEMU's -drive keys this board does not implement: accepted by QEMU, so
+// they are "unimplemented" here rather than unknown.
+constexpr const char *kUnimplementedDriveKeys[] = {"cache",        "aio",
+                                                   "discard",      "detect-zeroes",
+                                                   "snapshot",     "index",
+                                                   "bus",          "unit",
+                                                   "werror",       "rerror",
+                                                   "copy-on-read", "throttling.iops-total",
+                                                   "node-name",    "auto-read-only",
+                                                   "bps",          "iops"};
+
+llvm::Error parseDrive(SystemCommandLine &line, const std::string &text) {
+  auto fail = [&](const std::string &why) { return optionError("-drive " + text + ": " + why); };
+  DriveSpec drive;
+  drive.text = text;
+  std::string format = "raw", interface;
+  bool haveFile = false, haveId = false;
+  for (const OptionPair &pair : splitOptionList(text)) {
+    if (!pair.hasValue)
+      return fail("'" + pair.key + "' is not key=value (the image is given as file=PATH)");
+    if (pair.key == "file") {
+      if (pair.value.empty())
+        return fail("file= is empty");
+      drive.file = pair.value;
+      haveFile = true;
+    } else if (pair.key == "format") {
+      format = pair.value;
+    } else if (pair.key == "if") {
+      interface = pair.value;
+    } else if (pair.key == "id") {
+      if (pair.value.empty())
+        return fail("id= is empty");
+      drive.id = pair.value;
+      haveId = true;
+    } else if (pair.key == "readonly") {
+      if (pair.value != "on" && pair.value != "off")
+        return fail("readonly expects 'on' or 'off', not '" + pair.value + "'");
+      drive.readOnly = pair.value == "on";
+    } else if (pair.key == "media") {
+      if (pair.value != "disk") {
+        line.unimplemented.push_back("-drive media=" + pair.value + " (disks only)");
+        return llvm::Error::success();
+      }
+    } else if (llvm::is_contained(kUnimplementedDriveKeys, llvm::StringRef(pair.key))) {
+      line.unimplemented.push_back("-drive " + pair.key + "=" + pair.value);
+      return llvm::Error::success();
+    } else {
+      return fail("unknown key '" + pair.key +
+                  "' (this board knows file, format, if, id, readonly, media)");
+    }
+  }
+  if (!haveFile)
+    return fail("no file= (the disk image)");
+  if (format != "raw") {
+    line.unimplemented.push_back("-drive format=" + format + " (raw images only)");
+    return llvm::Error::success();
+  }
+  if (interface.empty())
+    return fail("no if= (give if=virtio, or if=none,id=ID with -device virtio-blk-device,drive=ID; "
+                "QEMU's default interface attaches nothing on this board)");
+  if (interface == "virtio") {
+    drive.interface = DriveSpec::Interface::Virtio;
+  } else if (interface == "none") {
+    drive.interface = DriveSpec::Interface::None;
+  } else if (interface == "ide" || interface == "scsi" || interface == "sd" || interface == "mtd" ||
+             interface == "floppy" || interface == "pflash" || interface == "xen") {
+    line.unimplemented.push_back("-drive if=" + interface + " (this board has virtio only)");
+    return llvm::Error::success();
+  } else {
+    return fail("unknown interface if=" + interface + " (none, virtio)");
+  }
+  if (!haveId) {
+    // QEMU's automatic name: the interface and a count per interface.
+    unsigned unit = 0;
+    for (const DriveSpec &other : line.drives)
+      unit += other.interface == drive.interface ? 1 : 0;
+    drive.id = interface + std::to_string(unit);
+  }
+  for (const DriveSpec &other : line.drives)
+    if (other.id == drive.id)
+      return fail("duplicate drive id '" + drive.id + "'");
+  line.drives.push_back(std::move(drive));
+  return llvm::Error::success();
+}
+
+struct DeviceType {
+  const char *name;
+  VirtioDeviceSpec::Type type;
+  const char *help;
+};
+
+constexpr DeviceType kDeviceTypes[] = {
+    {"virtio-blk-device", VirtioDeviceSpec::Type::Blk,
+     "a disk: drive=ID (an if=none -drive), serial=S (its ID string)"},
+    {"virtio-rng-device", VirtioDeviceSpec::Type::Rng,
+     "an entropy source filled from the host's getrandom()"},
+};
+
+// QEMU device types this board does not have (yet): "unimplemented", not
+// unknown. The PCI ones need a PCI bus, which the virt board here lacks.
+constexpr const char *kUnimplementedDeviceTypes[] = {
+    "virtio-net-device",        "virtio-gpu-device",    "virtio-keyboard-device",
+    "virtio-mouse-device",      "virtio-tablet-device", "virtio-serial-device",
+    "virtio-9p-device",         "virtio-scsi-device",   "virtio-balloon-device",
+    "virtio-input-host-device", "virtconsole",          "virtserialport"};
+
+llvm::Error parseDevice(SystemCommandLine &line, const std::string &text,
+                        std::vector<VirtioDeviceSpec> &devices) {
+  auto fail = [&](const std::string &why) { return optionError("-device " + text + ": " + why); };
+  std::vector<OptionPair> pairs = splitOptionList(text);
+  std::string typeName = pairs.front().hasValue && pairs.front().key == "driver"
+                             ? pairs.front().value
+                             : pairs.front().key;
+  if (pairs.front().hasValue && pairs.front().key != "driver")
+    return fail("the device type comes first (e.g. virtio-blk-device,drive=ID)");
+  if (typeName == "help" || typeName == "?") {
+    line.deviceHelp = true;
+    return llvm::Error::success();
+  }
+  const DeviceType *type = nullptr;
+  for (const DeviceType &candidate : kDeviceTypes)
+    if (typeName == candidate.name)
+      type = &candidate;
+  if (type == nullptr) {
+    llvm::StringRef name(typeName);
+    if (name.ends_with("-pci") || name == "virtio-blk" || name == "virtio-rng") {
+      std::string mmio = (name.ends_with("-pci") ? name.drop_back(4) : name).str() + "-device";
+      return fail("this board has no PCI bus: use " + mmio + " (virtio-mmio)");
+    }
+    if (llvm::is_contained(kUnimplementedDeviceTypes, name)) {
+      line.unimplemented.push_back("-device " + typeName);
+      return llvm::Error::success();
+    }
+    return fail("unknown device type '" + typeName +
+                "' (this board has: virtio-blk-device, virtio-rng-device; '-device help')");
+  }
+  VirtioDeviceSpec device;
+  device.type = type->type;
+  device.text = text;
+  for (size_t i = 1; i < pairs.size(); ++i) {
+    const OptionPair &pair = pairs[i];
+    if (!pair.hasValue)
+      return fail("'" + pair.key + "' is not property=value");
+    if (pair.key == "id")
+      continue; // a name for QEMU's monitor; nothing refers to it here
+    if (device.type == VirtioDeviceSpec::Type::Blk && pair.key == "drive") {
+      if (pair.value.empty())
+        return fail("drive= is empty");
+      device.driveId = pair.value; // resolved once every -drive is known, as QEMU does
+    } else if (device.type == VirtioDeviceSpec::Type::Blk && pair.key == "serial") {
+      device.serial = pair.value;
+    } else {
+      return fail("unknown property '" + pair.key + "' of " + typeName +
+                  (device.type == VirtioDeviceSpec::Type::Blk ? " (it has drive, serial, id)"
+                                                              : " (it has id)"));
+    }
+  }
+  if (device.type == VirtioDeviceSpec::Type::Blk && device.driveId.empty())
+    return fail("drive property not set (drive=ID of an if=none -drive)");
+  devices.push_back(std::move(device));
+  return llvm::Error::success();
+}
+
+// Checks the drive references and puts the devices in slot order: the
+// -device ones, then each if=virtio drive's own virtio-blk.
+llvm::Error assignVirtioDevices(SystemCommandLine &line, std::vector<VirtioDeviceSpec> devices) {
+  // A drive or device left out as unimplemented would make the checks
+  // below misleading; the caller reports the unimplemented part instead.
+  if (!line.unimplemented.empty())
+    return llvm::Error::success();
+  std::vector<int> users(line.drives.size(), 0);
+  for (VirtioDeviceSpec &device : devices) {
+    if (device.type != VirtioDeviceSpec::Type::Blk)
+      continue;
+    auto found = std::find_if(line.drives.begin(), line.drives.end(),
+                              [&](const DriveSpec &drive) { return drive.id == device.driveId; });
+    if (found == line.drives.end())
+      return optionError("-device " + device.text + ": no -drive with id '" + device.driveId + "'");
+    device.drive = static_cast<int>(found - line.drives.begin());
+    const DriveSpec &drive = *found;
+    if (drive.interface == DriveSpec::Interface::Virtio)
+      return optionError("-device " + device.text + ": drive '" + drive.id +
+                         "' already has a device of its own (if=virtio); give it if=none");
+    if (users[static_cast<size_t>(device.drive)]++ > 0)
+      return optionError("-device " + device.text + ": drive '" + drive.id +
+                         "' is already in use by another device");
+  }
+  for (size_t index = 0; index < line.drives.size(); ++index) {
+    const DriveSpec &drive = line.drives[index];
+    if (drive.interface == DriveSpec::Interface::Virtio) {
+      VirtioDeviceSpec device;
+      device.type = VirtioDeviceSpec::Type::Blk;
+      device.text = "virtio-blk-device,drive=" + drive.id + " (from -drive " + drive.text + ")";
+      device.driveId = drive.id;
+      device.drive = static_cast<int>(index);
+      devices.push_back(std::move(device));
+    } else if (users[index] == 0) {
+      line.warnings.push_back("-drive " + drive.text + ": no device uses drive '" + drive.id +
+                              "' (attach it with -device virtio-blk-device,drive=" + drive.id +
+                              ")");
+    }
+  }
+  if (devices.size() > kVirtioSlots)
+    return optionError("too many virtio devices: " + std::to_string(devices.size()) +
+                       " (-device and if=virtio drives; the board has " +
+                       std::to_string(kVirtioSlots) + " virtio-mmio slots)");
+  line.virtioDevices = std::move(devices);
   return llvm::Error::success();
 }
 
@@ -184,6 +444,7 @@ llvm::Expected<uint64_t> parseRamSize(const std::string &text) {
 
 llvm::Expected<SystemCommandLine> parseSystemCommandLine(const std::vector<std::string> &args) {
   SystemCommandLine line;
+  std::vector<VirtioDeviceSpec> devices; // the -device ones, before if=virtio drives join
   for (size_t index = 1; index < args.size(); ++index) {
     llvm::StringRef arg = args[index];
     if (!arg.starts_with("-") || arg == "-")
@@ -261,19 +522,33 @@ llvm::Expected<SystemCommandLine> parseSystemCommandLine(const std::vector<std::
       if (value != "interp")
         line.unimplemented.push_back("tier " + value + " in system mode");
       break;
+    case OptionId::Drive:
+      if (llvm::Error error = parseDrive(line, value))
+        return std::move(error);
+      break;
+    case OptionId::Device:
+      if (llvm::Error error = parseDevice(line, value, devices))
+        return std::move(error);
+      break;
     case OptionId::Unimplemented:
       line.unimplemented.push_back("-" + std::string(spec->name) + " " + value);
       break;
     }
   }
+  if (llvm::Error error = assignVirtioDevices(line, std::move(devices)))
+    return std::move(error);
   return line;
 }
+
+unsigned virtioSlotOf(size_t index) { return kVirtioSlots - 1 - static_cast<unsigned>(index); }
 
 std::string systemUsageText() {
   std::string text =
       "usage: tiercel-system-riscv64 -machine virt [options]\n"
+      "       tiercel-system-riscv64 -machine spike -bios none -kernel TEST\n"
       "Emulates QEMU's riscv64 virt board (one RV64GC hart with M/S/U modes, Sv39/Sv48) and\n"
-      "boots firmware and a kernel on it, like qemu-system-riscv64.\n\n"
+      "boots firmware and a kernel on it, like qemu-system-riscv64; or the spike board, which\n"
+      "runs a bare-metal test and exits with the status it reports through HTIF.\n\n"
       "Options:\n";
   for (const OptionSpec &spec : kOptions) {
     if (spec.id == OptionId::Unimplemented)
@@ -287,8 +562,17 @@ std::string systemUsageText() {
     text += "\n";
   }
   text += "\nConsole keys (escape Ctrl-A): C-a x quits, C-a h lists the keys, C-a C-a sends C-a.\n"
-          "Exit status: the guest's power-off code (0 for a clean power-off), 0 after C-a x,\n"
-          "128+N after signal N.\n";
+          "Exit status: the guest's power-off code (0 for a clean power-off; on spike, the\n"
+          "HTIF exit code), 0 after C-a x, 128+N after signal N.\n";
+  return text;
+}
+
+std::string systemDeviceTypesText() {
+  std::string text = "Devices (-device TYPE,...), on the virt board's virtio-mmio slots:\n";
+  for (const DeviceType &type : kDeviceTypes) {
+    std::string name = "  " + std::string(type.name);
+    text += name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') + type.help + "\n";
+  }
   return text;
 }
 

@@ -1,9 +1,15 @@
 // Command line of tiercel-system-riscv64: the qemu-system-riscv64 options
-// the virt board supports, plus Tiercel's --tier. Options may be spelled
+// the virt and spike boards support, plus Tiercel's --tier. Options may be spelled
 // -opt or --opt, with the value as the next argument or after '='.
-// Options this tool knows from QEMU but does not implement yet (-drive,
-// -device, -netdev, -machine spike, -smp N > 1, JIT tiers) are parsed and
-// reported as "unimplemented: ..." by the caller, which exits 1.
+// Options this tool knows from QEMU but does not implement yet (-netdev,
+// -smp N > 1, JIT tiers, QEMU -drive keys and -device types it lacks) are
+// parsed and reported as "unimplemented: ..." by the caller, which exits 1.
+//
+// -drive and -device follow QEMU's syntax (key=value lists, ",," for a
+// comma inside a value) and semantics: an if=none drive is attached by a
+// -device naming its id; an if=virtio drive gets a virtio-blk device of its
+// own. The virtio devices fill the board's virtio-mmio slots in QEMU's
+// order (see SystemCommandLine::virtioDevices).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +19,26 @@
 #include "llvm/Support/Error.h"
 
 namespace tiercel::tools {
+
+// One -drive.
+struct DriveSpec {
+  enum class Interface : uint8_t { None, Virtio };
+  std::string text; // the -drive argument as given, for messages
+  std::string id;   // given, or QEMU's automatic name ("none0", "virtio1")
+  std::string file;
+  Interface interface = Interface::None;
+  bool readOnly = false; // readonly=on
+};
+
+// One virtio device on the board, in slot-filling order.
+struct VirtioDeviceSpec {
+  enum class Type : uint8_t { Blk, Rng };
+  Type type = Type::Blk;
+  std::string text;    // the -device (or -drive if=virtio) argument, for messages
+  std::string driveId; // Blk: drive=
+  int drive = -1;      // Blk: index into SystemCommandLine::drives
+  std::string serial;  // Blk: serial=, what the guest reads as the disk's ID
+};
 
 struct SystemCommandLine {
   bool help = false;
@@ -28,7 +54,16 @@ struct SystemCommandLine {
   std::string logFile; // -D
   bool logInt = false, logMmu = false, logGuestErrors = false, logUnimp = false;
   bool logInAsm = false, logExec = false, logCpu = false, logFpu = false, logStats = false;
-  bool logHelp = false;                   // -d help
+  bool logHelp = false;          // -d help
+  bool deviceHelp = false;       // -device help
+  std::vector<DriveSpec> drives; // every -drive, in order
+  // The -device devices in command-line order, then one virtio-blk per
+  // if=virtio drive in -drive order. QEMU's virt board fills its
+  // virtio-mmio slots from the highest address down, so entry i goes to
+  // slot 7 - i (0x10008000 - i * 0x1000) and the first disk is Linux's
+  // /dev/vda. At most 8.
+  std::vector<VirtioDeviceSpec> virtioDevices;
+  std::vector<std::string> warnings;      // printed on stderr, not fatal
   std::vector<std::string> unimplemented; // options recognised but not implemented
 };
 
@@ -38,7 +73,11 @@ llvm::Expected<SystemCommandLine> parseSystemCommandLine(const std::vector<std::
 // MiB, as QEMU), or "size=..." (QEMU's long form).
 llvm::Expected<uint64_t> parseRamSize(const std::string &text);
 
+// The virtio-mmio slot (0..7) of virtioDevices[index]: QEMU's order.
+unsigned virtioSlotOf(size_t index);
+
 std::string systemUsageText();
+std::string systemDeviceTypesText();
 std::string systemLogItemsText();
 
 } // namespace tiercel::tools

@@ -143,8 +143,8 @@ TEST(VirtBoardTest, ResetVectorHandsOffToTheFirmware) {
   images.firmware = firmware.file();
   auto layout = loadBootImages(*test.board, images);
   ASSERT_TRUE(bool(layout)) << llvm::toString(layout.takeError());
-  SystemRunResult result = runVirtBoard(*test.board, {});
-  EXPECT_EQ(result.event, VirtBoard::Event::PowerOff);
+  SystemRunResult result = runBoard(*test.board, {});
+  EXPECT_EQ(result.event, Board::Event::PowerOff);
   EXPECT_EQ(result.status, 0);
   EXPECT_EQ(test.read64(kSave), 0u); // a0: hart 0
   EXPECT_EQ(test.read64(kSave + 8), layout->deviceTree.start);
@@ -162,11 +162,11 @@ TEST(VirtBoardTest, FinisherFailCodeAndReset) {
     BootImages images;
     images.firmware = firmware.file();
     ASSERT_TRUE(bool(loadBootImages(*test.board, images)));
-    SystemRunResult result = runVirtBoard(*test.board, {});
+    SystemRunResult result = runBoard(*test.board, {});
     if (command == 0x7777u) {
-      EXPECT_EQ(result.event, VirtBoard::Event::Reset);
+      EXPECT_EQ(result.event, Board::Event::Reset);
     } else {
-      EXPECT_EQ(result.event, VirtBoard::Event::PowerOff);
+      EXPECT_EQ(result.event, Board::Event::PowerOff);
       EXPECT_EQ(result.status, 3);
     }
   }
@@ -199,10 +199,10 @@ TEST(VirtBoardTest, WfiSleepsUntilTheClintTimer) {
 
   auto start = std::chrono::steady_clock::now();
   std::clock_t cpuStart = std::clock();
-  SystemRunResult result = runVirtBoard(*test.board, {});
+  SystemRunResult result = runBoard(*test.board, {});
   double cpuSeconds = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
   auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_EQ(result.event, VirtBoard::Event::PowerOff);
+  EXPECT_EQ(result.event, Board::Event::PowerOff);
   EXPECT_GE(result.sleeps, 1u);
   EXPECT_GE(elapsed, std::chrono::milliseconds(19));
   EXPECT_LT(elapsed, std::chrono::seconds(5));
@@ -251,9 +251,9 @@ TEST(VirtBoardTest, UartInterruptReachesTheHartThroughThePlic) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     test.console.type("Z");
   });
-  SystemRunResult result = runVirtBoard(*test.board, {});
+  SystemRunResult result = runBoard(*test.board, {});
   typist.join();
-  EXPECT_EQ(result.event, VirtBoard::Event::PowerOff);
+  EXPECT_EQ(result.event, Board::Event::PowerOff);
   EXPECT_EQ(test.read64(kSave), virt::kUartIrq);
   EXPECT_EQ(test.read64(kSave + 8), uint64_t{'Z'});
 }
@@ -287,8 +287,8 @@ TEST(VirtBoardTest, RewrittenCodeRunsAfterFenceI) {
   BootImages images;
   images.firmware = firmware.file();
   ASSERT_TRUE(bool(loadBootImages(*test.board, images)));
-  SystemRunResult result = runVirtBoard(*test.board, {});
-  EXPECT_EQ(result.event, VirtBoard::Event::PowerOff);
+  SystemRunResult result = runBoard(*test.board, {});
+  EXPECT_EQ(result.event, Board::Event::PowerOff);
   EXPECT_EQ(test.read64(kSave), 1u);
   EXPECT_EQ(test.read64(kSave + 8), 2u);
 }
@@ -315,9 +315,9 @@ TEST(VirtBoardTest, QuitFromAnotherThreadStopsASpinningHart) {
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
     test.board->requestQuit(7);
   });
-  SystemRunResult result = runVirtBoard(*test.board, {});
+  SystemRunResult result = runBoard(*test.board, {});
   quitter.join();
-  EXPECT_EQ(result.event, VirtBoard::Event::Quit);
+  EXPECT_EQ(result.event, Board::Event::Quit);
   EXPECT_EQ(result.status, 7);
   EXPECT_GT(result.instructions, 0u);
 }

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Linux on the virt board with virtio disks and an entropy device, in one boot.
+
+Makes two raw images in WORKDIR: disk.img (1 MiB, a known pattern in every
+sector) and ro.img (64 KiB), then boots the guest images of
+tools/guest/build-images.sh (exit 77, skipped, when they are not built) with
+
+  -drive file=disk.img,format=raw,if=none,id=d0
+  -device virtio-blk-device,drive=d0,serial=tiercel-d0
+  -drive file=ro.img,format=raw,if=virtio,readonly=on
+  -device virtio-rng-device
+
+and types a script into the busybox shell that
+  - reads sector 0 and sector 2047 of /dev/vda (md5sum, compared with the
+    host's),
+  - reads the disk's serial (VIRTIO_BLK_T_GET_ID) and size from sysfs,
+  - writes a known string to sector 5 (dd conv=sync,fsync) and runs sync,
+  - checks that /dev/vdb is read-only and that a write to it fails,
+  - reads 64 bytes from /dev/hwrng (virtio-rng) and shows them,
+then powers off. Afterwards the host checks the exit status, every answer,
+that sector 5 of disk.img holds the string (zero-padded), that no other
+sector changed, and that ro.img did not change.
+
+  linux_devices.py --source-dir SRC --tool tiercel-system-riscv64 --workdir DIR
+"""
+import argparse
+import hashlib
+import os
+import re
+import selectors
+import subprocess
+import sys
+import time
+
+MARKER = "tiercel-guest: init ready"
+SECTOR = 512
+DISK_SECTORS = 2048
+WRITTEN_SECTOR = 5
+WRITTEN_TEXT = b"tiercel: written by the guest to sector 5"
+SERIAL = "tiercel-d0"
+
+
+def sector_pattern(index):
+    """Sector `index` of disk.img: its number and a byte pattern."""
+    head = b"tiercel-disk sector %04d " % index
+    body = bytes((index * 7 + i) & 0xFF for i in range(SECTOR - len(head)))
+    return head + body
+
+
+def guest_images(source_dir):
+    try:
+        output = subprocess.run(
+            ["bash", os.path.join(source_dir, "tools/guest/build-images.sh"), "--print-paths"],
+            capture_output=True, text=True, check=True).stdout
+    except subprocess.CalledProcessError:
+        return None
+    paths = [line for line in output.splitlines() if line.startswith("KERNEL=")]
+    if not paths:
+        return None
+    fields = dict(field.split("=", 1) for field in paths[-1].split())
+    return fields["KERNEL"], fields["INITRD"]
+
+
+def run_guest(command, script, timeout):
+    """Runs the emulator, types `script` after the marker, returns (status, output)."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, bufsize=0)
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    output = bytearray()
+    sent = False
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if not selector.select(timeout=0.5):
+                continue
+            chunk = os.read(process.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            output += chunk
+            if not sent and MARKER.encode() in output:
+                process.stdin.write(script.encode())
+                process.stdin.flush()
+                sent = True
+        status = process.wait(timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        status = None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return status, output.decode(errors="replace")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source-dir", required=True)
+    parser.add_argument("--tool", required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--timeout", type=float, default=300)
+    args = parser.parse_args()
+
+    images = guest_images(args.source_dir)
+    if images is None:
+        print("linux_devices: guest images not built (make guest-images): skipped")
+        return 77
+    kernel, initrd = images
+
+    os.makedirs(args.workdir, exist_ok=True)
+    disk = os.path.join(args.workdir, "disk.img")
+    readonly = os.path.join(args.workdir, "ro.img")
+    original = b"".join(sector_pattern(i) for i in range(DISK_SECTORS))
+    with open(disk, "wb") as f:
+        f.write(original)
+    readonly_bytes = b"tiercel read-only disk\n" + bytes(64 * 1024 - 23)
+    with open(readonly, "wb") as f:
+        f.write(readonly_bytes)
+
+    # One line per check, each answer on a line of its own that starts with
+    # "R:" so the echo of the typed command never matches.
+    script = "\n".join([
+        "echo R:sector0 $(dd if=/dev/vda bs=512 count=1 2>/dev/null | md5sum)",
+        "echo R:sector2047 $(dd if=/dev/vda bs=512 skip=2047 count=1 2>/dev/null | md5sum)",
+        "echo R:serial $(cat /sys/block/vda/serial)",
+        "echo R:size $(cat /sys/block/vda/size)",
+        "printf '%s' '" + WRITTEN_TEXT.decode() + "' | dd of=/dev/vda bs=512 seek=5 count=1 "
+        "conv=sync,fsync 2>/dev/null && echo R:write-ok",
+        "sync",
+        "echo R:ro $(cat /sys/block/vdb/ro) $(head -c 22 /dev/vdb)",
+        "echo x | dd of=/dev/vdb bs=512 conv=sync 2>/dev/null && echo R:ro-write-succeeded"
+        " || echo R:ro-write-refused",
+        "echo R:rng-source $(cat /sys/class/misc/hw_random/rng_current)",
+        "echo R:rng $(dd if=/dev/hwrng bs=64 count=1 2>/dev/null | od -An -tx1 | tr -d ' \\n')",
+        "poweroff -f",
+        "",
+    ])
+    command = [args.tool, "-machine", "virt", "-nographic", "-m", "256M", "-bios", "default",
+               "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0",
+               "-drive", "file=%s,format=raw,if=none,id=d0" % disk,
+               "-device", "virtio-blk-device,drive=d0,serial=" + SERIAL,
+               "-drive", "file=%s,format=raw,if=virtio,readonly=on" % readonly,
+               "-device", "virtio-rng-device"]
+    print("command:", " ".join(command))
+    started = time.monotonic()
+    status, output = run_guest(command, script, args.timeout)
+    print("guest ran %.2f s, status %s" % (time.monotonic() - started, status))
+
+    answers = {}
+    for line in output.splitlines():
+        match = re.match(r"^R:(\S+) ?(.*?)\s*$", line)
+        if match:
+            answers[match.group(1)] = match.group(2)
+
+    failures = []
+
+    def expect(key, wanted):
+        got = answers.get(key)
+        if got != wanted:
+            failures.append("%s: guest said %r, expected %r" % (key, got, wanted))
+
+    if status != 0:
+        failures.append("exit status %s, expected 0 (poweroff)" % status)
+    md5 = lambda data: hashlib.md5(data).hexdigest() + " -"  # echo joins the words
+    expect("sector0", md5(sector_pattern(0)))
+    expect("sector2047", md5(sector_pattern(2047)))
+    expect("serial", SERIAL)
+    expect("size", str(DISK_SECTORS))
+    expect("write-ok", "")
+    expect("ro", "1 tiercel read-only disk")
+    expect("ro-write-refused", "")
+    expect("rng-source", "virtio_rng.0")
+    rng = answers.get("rng", "")
+    if not re.fullmatch(r"[0-9a-f]{128}", rng) or rng == "0" * 128:
+        failures.append("rng: expected 64 random bytes in hex, got %r" % rng)
+
+    with open(disk, "rb") as f:
+        after = f.read()
+    expected = bytearray(original)
+    written = WRITTEN_TEXT + bytes(SECTOR - len(WRITTEN_TEXT))
+    expected[WRITTEN_SECTOR * SECTOR:(WRITTEN_SECTOR + 1) * SECTOR] = written
+    if after != bytes(expected):
+        changed = [i for i in range(DISK_SECTORS)
+                   if after[i * SECTOR:(i + 1) * SECTOR] != expected[i * SECTOR:(i + 1) * SECTOR]]
+        failures.append("disk.img: sectors differ from the expected contents: %s (sector 5 "
+                        "holds %r)" % (changed[:10], after[5 * SECTOR:5 * SECTOR + 48]))
+    with open(readonly, "rb") as f:
+        if f.read() != readonly_bytes:
+            failures.append("ro.img changed")
+
+    if failures:
+        print(output[-6000:])
+        for failure in failures:
+            print("FAIL:", failure)
+        return 1
+    print("answers:", answers)
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
