@@ -108,6 +108,20 @@ def fmtRatio(r):
     return "-" if r is None else ("%.2fx" % r if r < 100 else "%.0fx" % r)
 
 
+def writeResults(results, jsonPath, failures):
+    """Writes the raw times as JSON, lists the failures; the exit status."""
+    os.makedirs(os.path.dirname(jsonPath), exist_ok=True)
+    with open(jsonPath, "w") as f:
+        json.dump(results, f, indent=2)
+    print("raw times written to %s" % jsonPath)
+    if failures:
+        print("\n%d failure(s):" % len(failures))
+        for failure in failures:
+            print("  " + failure)
+        return 1
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build", default="build", help="build directory (default: build)")
@@ -299,17 +313,8 @@ def main():
             print("profiling cost, %s: %+.1f%% (geomean of %s / baseline+nocounters)"
                   % (what, (r - 1) * 100, numerator))
 
-    jsonPath = opts.json or os.path.join(build, "bench", "results.json")
-    os.makedirs(os.path.dirname(jsonPath), exist_ok=True)
-    with open(jsonPath, "w") as f:
-        json.dump(results, f, indent=2)
-    print("raw times written to %s" % jsonPath)
-    if failures:
-        print("\n%d failure(s):" % len(failures))
-        for f in failures:
-            print("  " + f)
-        return 1
-    return 0
+    return writeResults(results, opts.json or os.path.join(build, "bench", "results.json"),
+                        failures)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,6 @@ guest images are not built; 2 for a usage error or a missing build.
 import argparse
 import datetime
 import importlib.util
-import json
 import os
 import platform
 import re
@@ -47,6 +46,8 @@ import sys
 import time
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, BENCH_DIR)
+import run as bench_run  # noqa: E402  (bench/run.py: programs.txt, the results file)
 SOURCE_DIR = os.path.dirname(BENCH_DIR)
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 MARKER = "tiercel-guest: init ready"
@@ -76,17 +77,6 @@ def load_boot_time():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def read_programs():
-    programs = []
-    with open(os.path.join(BENCH_DIR, "programs.txt")) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                name, quick = line.split()[:2]
-                programs.append((name, quick))
-    return programs
 
 
 def guest_images(extra=None):
@@ -300,7 +290,7 @@ def main():
 
     # ---- Workload ----
     if not opts.no_workload:
-        all_programs = read_programs()
+        all_programs = bench_run.readPrograms()
         known = {name for name, _ in all_programs}
         wanted = (opts.programs.split(",") if opts.programs
                   else ["sieve"] if opts.quick else [name for name, _ in all_programs])
@@ -410,17 +400,8 @@ def main():
               "from the console lines around it; -user: the same binary in user mode, "
               "tiercel-riscv64 --tier=interp; every output checked against native)" % runs)
 
-    json_path = opts.json or os.path.join(build, "bench", "system-results.json")
-    os.makedirs(os.path.dirname(json_path), exist_ok=True)
-    with open(json_path, "w") as f:
-        json.dump(results, f, indent=2)
-    print("raw times written to %s" % json_path)
-    if failures:
-        print("\n%d failure(s):" % len(failures))
-        for failure in failures:
-            print("  " + failure)
-        return 1
-    return 0
+    return bench_run.writeResults(
+        results, opts.json or os.path.join(build, "bench", "system-results.json"), failures)
 
 
 if __name__ == "__main__":
