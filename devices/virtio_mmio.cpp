@@ -76,6 +76,20 @@ uint32_t VirtioMmio::status() const {
   return status_;
 }
 
+void VirtioMmio::serviceQueue(unsigned index) {
+  std::lock_guard lock(mutex_);
+  if (device_ != nullptr)
+    notifyQueue(index);
+}
+
+void VirtioMmio::configChanged() {
+  std::lock_guard lock(mutex_);
+  if (device_ == nullptr || !(status_ & kVirtioStatusDriverOk))
+    return;
+  ++configGeneration_;
+  raiseInterrupt(kVirtioInterruptConfigChange);
+}
+
 uint64_t VirtioMmio::offeredFeatures() const {
   return device_ != nullptr ? device_->deviceFeatures() | kTransportFeatures : 0;
 }

@@ -97,6 +97,19 @@ public:
   // Where guest mistakes are reported (the board routes it to
   // `-d guest_errors`); called under the transport's lock.
   void setErrorReporter(std::function<void(const std::string &)> reporter);
+  // A host-side event for queue `index` (a packet arrived, a key was
+  // pressed, console input): from any thread, the same as the driver's
+  // QueueNotify: under the lock, the device's processQueue runs, the used
+  // ring is published and the interrupt raised when the driver asked for
+  // it. Nothing happens before DRIVER_OK or while the device needs a
+  // reset; a device whose driver has not made buffers available yet simply
+  // finds none (it keeps its data and tries again at the next event or
+  // notify).
+  void serviceQueue(unsigned index);
+  // The device's configuration space changed (a link went up, a console
+  // was resized): bumps ConfigGeneration and raises the configuration-
+  // change interrupt. From any thread.
+  void configChanged();
   // The last device error that set NEEDS_RESET ("" if none since reset).
   std::string lastError() const;
   uint32_t status() const;

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "devices/virtio_rng.h"
 #include "virtio_test_driver.h"
 
@@ -156,6 +158,36 @@ TEST(VirtioMmioTest, NothingIsServedBeforeDriverOk) {
   driver.driverOk();
   driver.notify();
   EXPECT_EQ(driver.usedIndex(), 1);
+}
+
+TEST(VirtioMmioTest, HostSideServiceFromAnotherThreadIsLikeANotify) {
+  VirtioRng rng;
+  VirtioTestDriver driver(&rng);
+  ASSERT_TRUE(driver.negotiate(kVersion1));
+  driver.setupQueue(0, 8);
+  driver.addChain({{driver.alloc(16), 16, true}});
+  std::thread([&] { driver.transport->serviceQueue(0); }).join();
+  EXPECT_EQ(driver.usedIndex(), 0); // not before DRIVER_OK
+  driver.driverOk();
+  std::thread([&] { driver.transport->serviceQueue(0); }).join();
+  EXPECT_EQ(driver.usedIndex(), 1);
+  EXPECT_TRUE(driver.irq.level);
+  driver.transport->serviceQueue(7); // no such queue: ignored
+  EXPECT_EQ(driver.transport->status() & kVirtioStatusNeedsReset, 0u);
+}
+
+TEST(VirtioMmioTest, ConfigChangeBumpsTheGenerationAndInterrupts) {
+  VirtioRng rng;
+  VirtioTestDriver driver(&rng);
+  driver.transport->configChanged(); // before DRIVER_OK: nothing to tell
+  EXPECT_EQ(driver.reg(reg::ConfigGeneration), 0u);
+  driver.initialize(kVersion1);
+  driver.transport->configChanged();
+  EXPECT_EQ(driver.reg(reg::ConfigGeneration), 1u);
+  EXPECT_EQ(driver.reg(reg::InterruptStatus), kVirtioInterruptConfigChange);
+  EXPECT_TRUE(driver.irq.level);
+  driver.setReg(reg::InterruptAck, kVirtioInterruptConfigChange);
+  EXPECT_FALSE(driver.irq.level);
 }
 
 TEST(VirtioMmioTest, NoInterruptFlagSuppressesTheInterruptButNotTheWork) {
