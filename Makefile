@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize bench bench-system guest-images clean
+.PHONY: all deps configure build demo test test-sanitize bench bench-threads bench-system guest-images clean
 
 all: build
 
@@ -34,6 +34,10 @@ test-sanitize: deps
 
 bench: build
 	python3 bench/run.py --build $(BUILD)
+
+# Guest threads: bench/parallel with 1 and 2 threads per tier (bench/scaling.py).
+bench-threads: build
+	python3 bench/scaling.py --build $(BUILD)
 
 # System mode: boot time and the bench programs inside Linux, against
 # qemu-system-riscv64 (bench/system_boot.py).

@@ -268,6 +268,11 @@ void OrcEngine::remove(const llvm::orc::ResourceTrackerSP &tracker) {
     llvm::consumeError(std::move(error)); // nothing to recover: the code stays allocated
 }
 
+size_t OrcEngine::readyCount() const {
+  std::lock_guard lock(mutex_);
+  return ready_.size();
+}
+
 size_t OrcEngine::queued() const {
   std::lock_guard lock(mutex_);
   return queue_.size();

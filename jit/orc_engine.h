@@ -73,6 +73,8 @@ public:
   CompiledCode compileNow(uint64_t id, const std::string &symbol, const ModuleBuilder &build);
   // The results finished since the last call.
   std::vector<CompiledCode> takeReady();
+  // How many takeReady would return now.
+  size_t readyCount() const;
   // Drops jobs not started yet (their ids are returned) and forgets them.
   std::vector<uint64_t> cancelQueued();
   // Frees the code of a result.

@@ -1,6 +1,8 @@
 // Tier-1 block translation (see translator.h).
 #include "jit/translator.h"
 
+#include <cassert>
+
 #include <algorithm>
 #include <cstring>
 
@@ -22,6 +24,7 @@ struct Piece {
   int exitStub = kNone;    // this is the ExitStub of exits[exitStub]
   uint32_t skip = 0;       // leading bytes not copied (an elided reload)
   uint32_t size = 0, offset = 0;
+  uint32_t pad = 0; // NOPs before it (a Jump whose rel32 field must be 4-aligned)
 };
 
 // The displacement, i.e. the guest register slot, a register-slot move of
@@ -144,7 +147,7 @@ llvm::Expected<std::unique_ptr<Translator>> Translator::create(CodeCache &cache,
   if (translator->jumpCache_ == nullptr)
     return llvm::createStringError("code cache data area too small for the jump cache");
   for (uint64_t i = 0; i < kJumpCacheEntries; ++i)
-    translator->jumpCache_[i] = {1, nullptr};
+    jumpCacheStore(translator->jumpCache_[i], 1, nullptr);
   return translator;
 }
 
@@ -296,10 +299,20 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
         }
       }
 
-    // Layout: a tail jump to the piece right after is dropped.
+    // Layout: a tail jump to the piece right after is dropped. A Jump's
+    // rel32 field starts at a multiple of 4 from the block's (16-aligned)
+    // start, so it never crosses a cache line and chaining rewrites it
+    // with one store that a thread running the block sees whole: the
+    // padding before it is NOPs (the piece before may fall through).
     uint32_t offset = 0;
     for (size_t i = 0; i < pieces.size(); ++i) {
       Piece &piece = pieces[i];
+      piece.pad = 0;
+      if (piece.exitJump != kNone) {
+        uint32_t field = offset + targetRelocation(*piece.code)->offset - piece.skip;
+        piece.pad = (4 - field % 4) % 4;
+        offset += piece.pad;
+      }
       piece.offset = offset;
       piece.size = piece.code->size - piece.skip;
       if (piece.continueTo == static_cast<int>(i) + 1)
@@ -332,6 +345,7 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
         piece.holes.set(Hole::Target, address(piece.targetTo));
       if (piece.exitRequestTo != kNone)
         piece.holes.set(Hole::ExitRequest, address(piece.exitRequestTo));
+      std::memset(write + piece.offset - piece.pad, 0x90, piece.pad); // nop
       std::memcpy(write + piece.offset, piece.code->bytes + piece.skip, piece.size);
       if (!patchStencil(write + piece.offset, address(static_cast<int>(i)), *piece.code, piece.skip,
                         piece.skip + piece.size, piece.holes, linkage))
@@ -372,7 +386,11 @@ void Translator::writeJumpField(uint8_t *field, const uint8_t *target) {
   // rel32 = S + A - P with A = -4 (the field is the last 4 bytes of the jmp).
   auto rel = static_cast<int32_t>(reinterpret_cast<intptr_t>(target) -
                                   reinterpret_cast<intptr_t>(field + 4));
-  std::memcpy(cache_.writable(field), &rel, 4);
+  // One aligned 4-byte store (the layout keeps the field 4-aligned): a
+  // thread running this code sees the old jump or the new, never a mix.
+  auto *slot = reinterpret_cast<int32_t *>(cache_.writable(field));
+  assert(reinterpret_cast<uintptr_t>(slot) % 4 == 0);
+  __atomic_store_n(slot, rel, __ATOMIC_RELEASE);
 }
 
 void Translator::chain(ExitRecord &exit, Block &target) {

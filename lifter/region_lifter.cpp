@@ -315,15 +315,18 @@ void Lifter::branchToExit(llvm::Value *target) {
       llvm::Value *entry = builder_.CreateInBoundsGEP(
           builder_.getInt8Ty(), table,
           builder_.CreateMul(index, constant(sizeof(jit::JumpCacheEntry))));
-      llvm::Value *cachedPc = builder_.CreateLoad(builder_.getInt64Ty(), entry);
+      // One 16-byte load, as the tier-1 probe (jit::jumpCacheLoad): other
+      // threads fill the cache while this one reads it.
+      llvm::Type *wordType = llvm::FixedVectorType::get(builder_.getInt64Ty(), 2);
+      llvm::Value *word = builder_.CreateAlignedLoad(wordType, entry, llvm::Align(16),
+                                                     /*isVolatile=*/true, "jump_cache_entry");
+      llvm::Value *cachedPc = builder_.CreateExtractElement(word, uint64_t{0});
       llvm::BasicBlock *hit = newBlock("cache_hit");
       llvm::BasicBlock *miss = newBlock("cache_miss");
       builder_.CreateCondBr(builder_.CreateICmpEQ(cachedPc, target), hit, miss);
       builder_.SetInsertPoint(hit);
-      llvm::Value *code = builder_.CreateLoad(
-          builder_.getPtrTy(),
-          builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), entry,
-                                              offsetof(jit::JumpCacheEntry, code)));
+      llvm::Value *code = builder_.CreateIntToPtr(builder_.CreateExtractElement(word, uint64_t{1}),
+                                                  builder_.getPtrTy());
       llvm::CallInst *call = builder_.CreateCall(codeType_, code, {cpu_, base_});
       call->setCallingConv(llvm::CallingConv::PreserveNone);
       call->setTailCallKind(llvm::CallInst::TCK_MustTail);

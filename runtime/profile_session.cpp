@@ -12,11 +12,11 @@ namespace tiercel {
 
 
 llvm::Expected<std::unique_ptr<ProfileSession>>
-ProfileSession::start(const ProfileSessionOptions &options, std::atomic<uint32_t> &exitRequest,
+ProfileSession::start(const ProfileSessionOptions &options,
                       GuestLock &guestLock,
                       Collect collect) {
   std::unique_ptr<ProfileSession> session(
-      new ProfileSession(options, exitRequest, guestLock, std::move(collect)));
+      new ProfileSession(options, guestLock, std::move(collect)));
   // A first snapshot (images, command line, nothing run yet): fails early,
   // before the guest runs, on a path that cannot be written.
   profiles::RunProfile first = session->collect_();
@@ -32,6 +32,7 @@ ProfileSession::start(const ProfileSessionOptions &options, std::atomic<uint32_t
 ProfileSession::~ProfileSession() { stopThreads(); }
 
 void ProfileSession::stopThreads() {
+  cancelWait_.store(true);
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -55,23 +56,13 @@ void ProfileSession::timerLoop() {
         return;
     }
     next = std::max(next + period, std::chrono::steady_clock::now());
-    std::unique_lock guest(guestLock_, std::try_to_lock);
-    if (guest.owns_lock()) {
-      // The guest is blocked in a syscall: its translations hold still.
-      profiles::RunProfile snapshot = collect_();
-      guest.unlock();
-      queueSnapshot(std::move(snapshot));
-    } else {
-      snapshotDue_.store(true);
-      exitRequest_.store(1);
-    }
+    if (!guestLock_.lockUnless(cancelWait_))
+      return; // the guest is exiting
+    // Every guest thread is stopped or in a syscall: translations hold still.
+    profiles::RunProfile snapshot = collect_();
+    guestLock_.unlock();
+    queueSnapshot(std::move(snapshot));
   }
-}
-
-void ProfileSession::pollSnapshot() {
-  if (!snapshotDue_.exchange(false))
-    return;
-  queueSnapshot(collect_());
 }
 
 void ProfileSession::queueSnapshot(profiles::RunProfile snapshot) {
@@ -117,7 +108,6 @@ void ProfileSession::writeFinal(const profiles::RunProfile &profile) {
     std::lock_guard lock(mutex_);
     stopping_ = true;
     queued_.reset();
-    snapshotDue_.store(false);
   }
   stopThreads();
   if (llvm::Error error = profiles::writeProfileFile(options_.path, profile))

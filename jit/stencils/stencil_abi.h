@@ -51,11 +51,26 @@ inline constexpr uint64_t kFirstExitRecord = 4096;
 // is non-negative (the small code model assumes symbols in [0, 2^31)).
 inline constexpr int64_t kImmediateBias = int64_t{1} << 30;
 
-// The per-hart direct-mapped jump cache probed inline by jalr stencils.
-struct JumpCacheEntry {
+// The direct-mapped jump cache probed inline by jalr stencils and tier-2
+// exits, shared by the guest threads. An entry is written and read as ONE
+// 16-byte access (jumpCacheStore, jumpCacheLoad): guest threads that run
+// in parallel fill it while others probe it, and a torn read (one entry's
+// pc with another's code) would run the wrong block. Aligned 16-byte SSE
+// accesses are single-copy atomic on every x86-64 processor with AVX
+// (Intel SDM vol. 3A 9.1.1; AMD APM vol. 2 7.3.2); the run loop lets
+// threads run in parallel only on such a host.
+struct alignas(16) JumpCacheEntry {
   uint64_t pc;          // guest pc; an odd value never matches
   GeneratedCode code;   // the block's entry
 };
+using JumpCacheWord = uint64_t __attribute__((vector_size(16)));
+inline void jumpCacheStore(JumpCacheEntry &entry, uint64_t pc, const void *code) {
+  JumpCacheWord word = {pc, reinterpret_cast<uint64_t>(code)};
+  *reinterpret_cast<volatile JumpCacheWord *>(&entry) = word;
+}
+inline JumpCacheWord jumpCacheLoad(const JumpCacheEntry &entry) {
+  return *reinterpret_cast<const volatile JumpCacheWord *>(&entry);
+}
 inline constexpr unsigned kJumpCacheBits = 12;
 inline constexpr uint64_t kJumpCacheEntries = uint64_t{1} << kJumpCacheBits;
 inline constexpr uint64_t jumpCacheIndex(uint64_t pc) {

@@ -195,8 +195,9 @@ template <bool kCounted> TIERCEL_STENCIL_INLINE TIERCEL_STENCIL_CC uint64_t indi
   }
   auto *entry = reinterpret_cast<const JumpCacheEntry *>(
       holeValue(tiercel_hole_JumpCache) + jumpCacheIndex(target) * sizeof(JumpCacheEntry));
-  if (entry->pc == target)
-    [[clang::musttail]] return entry->code(cpu, base);
+  JumpCacheWord word = jumpCacheLoad(*entry); // one 16-byte load: never torn
+  if (word[0] == target)
+    [[clang::musttail]] return reinterpret_cast<GeneratedCode>(word[1])(cpu, base);
   return holeValue(tiercel_hole_ExitRecord);
 }
 

@@ -46,17 +46,18 @@ extern "C" uint64_t tiercel_jit_execute_instruction(tiercel::CpuState *cpu,
 namespace tiercel::user {
 
 llvm::Expected<std::unique_ptr<BaselineEngine>>
-BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions &options) {
+BaselineEngine::create(UserEnv &env, UserEnv &mainEnv, AddressSpace &space,
+                       const BaselineOptions &options) {
   BaselineOptions adjusted = options;
   if (options.lockstep) {
     // One instruction per block, and every block back to the dispatcher.
     adjusted.oneInsnPerBlock = true;
     adjusted.chaining = false;
   }
-  std::unique_ptr<BaselineEngine> engine(new BaselineEngine(env, space, adjusted));
+  std::unique_ptr<BaselineEngine> engine(new BaselineEngine(space, adjusted));
   engine->chainingRequested_ = adjusted.chaining;
   if (options.lockstep)
-    engine->lockstep_ = std::make_unique<LockstepChecker>(env, stderr);
+    engine->lockstep_ = std::make_unique<LockstepChecker>(mainEnv, stderr);
   // Data: the jump cache (64 KiB) plus counters, about 1/8 of the code.
   auto cache = jit::CodeCache::create(options.codeCacheBytes, options.codeCacheBytes / 8 + (1 << 20));
   if (!cache)
@@ -102,22 +103,37 @@ BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions 
 
 BaselineEngine::~BaselineEngine() = default;
 
-StopReason BaselineEngine::run() {
-  CpuState &cpu = env_.cpu;
-  tHelperEnv = &env_;
+void BaselineEngine::stopped(const std::function<void()> &body) {
+  if (options_.stopTheWorld)
+    options_.stopTheWorld(body);
+  else
+    body();
+}
+
+StopReason BaselineEngine::run(UserEnv &env) {
+  CpuState &cpu = env.cpu;
+  tHelperEnv = &env;
   uint8_t *base = cpu.memoryBase;
   jit::ExitRecord *pending = nullptr; // a direct exit to chain to the next block
   for (;;) {
     if (space_.hasWrittenCodePages()) {
-      dropWrittenCode();
+      stopped([&] { dropWrittenCode(); });
       pending = nullptr; // its block may be gone
     }
     if (uint32_t request = cpu.exitRequest.load(std::memory_order_relaxed); request != 0) {
       if ((request & kTierUpRequest) != 0) {
         cpu.exitRequest.fetch_and(~kTierUpRequest);
-        if (tier2_ != nullptr && breakpoints_ == nullptr) {
+        if (tier2_ != nullptr && breakpoints_ == nullptr && tier2_->takeServiceRequest()) {
+          // Installs patch code other threads may be running: with the
+          // world stopped. A scan alone only reads the counters.
           uint64_t flushes = cacheFlushes_;
-          tier2_->service();
+          if (tier2_->wantsToPatch()) {
+            stopped([&] { tier2_->service(true); });
+            pending = nullptr;
+          } else {
+            std::lock_guard lock(mutex_);
+            tier2_->service(!options_.stopTheWorld);
+          }
           if (cacheFlushes_ != flushes)
             pending = nullptr;
         }
@@ -127,15 +143,26 @@ StopReason BaselineEngine::run() {
     }
     if (breakpoints_ != nullptr && breakpoints_->count(cpu.pc) != 0) [[unlikely]]
       return StopReason::Breakpoint;
-    uint64_t flushes = cacheFlushes_;
-    jit::Block *block = lookupOrTranslate(cpu.pc);
-    if (block == nullptr)
-      return StopReason::Trap; // the fetch at cpu.pc faulted
-    if (cacheFlushes_ != flushes)
-      pending = nullptr; // its block is gone
-    if (pending != nullptr) {
-      handleExit(*pending, block);
-      pending = nullptr;
+    jit::Block *block;
+    {
+      std::unique_lock lock(mutex_);
+      bool full = false;
+      block = lookupOrTranslate(env, cpu.pc, full);
+      if (full) {
+        // Every thread's code goes: they must all be out of it.
+        lock.unlock();
+        stopped([&] { flushCache(FlushReason::CacheFull); });
+        pending = nullptr;
+        continue;
+      }
+      if (block == nullptr)
+        return StopReason::Trap; // the fetch at cpu.pc faulted
+      if (pending != nullptr) {
+        handleExit(*pending, block);
+        pending = nullptr;
+      }
+      if (tier2_ != nullptr && breakpoints_ == nullptr)
+        tier2_->beforeEntering(*block);
     }
     if (options_.log != nullptr && (options_.logExec || options_.logCpu) &&
         options_.logFilter.allows(block->pc, block->endPc)) {
@@ -145,10 +172,6 @@ StopReason BaselineEngine::run() {
       if (options_.logCpu)
         logCpuState(options_.log, cpu, options_.logFpu);
     }
-    if (tier2_ != nullptr && breakpoints_ == nullptr) {
-      tier2_->beforeEntering(*block);
-    }
-    running_ = block;
     bool checking = lockstep_ != nullptr && lockstep_->prepare();
     uint64_t word = tiercel_enter_generated_code(
         &cpu, base, reinterpret_cast<jit::GeneratedCode>(block->code));
@@ -157,10 +180,13 @@ StopReason BaselineEngine::run() {
     if (word >= jit::kFirstExitRecord) {
       auto *exit = reinterpret_cast<jit::ExitRecord *>(word);
       if (exit->kind == jit::ExitRecord::Kind::Direct) {
+        // Blocks are retired only with the world stopped: exit->block is
+        // as it was when this thread left it.
         if (options_.chaining && exit->block->valid)
           pending = exit;
       } else {
-        handleExit(*exit, nullptr);
+        std::lock_guard lock(mutex_);
+        handleExit(*exit, nullptr, cpu.pc);
       }
       continue;
     }
@@ -171,10 +197,13 @@ StopReason BaselineEngine::run() {
       // fence.i: every store to a page with translations since they were
       // made is in the written-page record (watchCodeRange), so dropping
       // those pages is enough, unless a page could not be watched.
-      if (unwatchedCode_)
-        invalidateAll();
-      else
-        dropWrittenCode();
+      stopped([&] {
+        if (unwatchedCode_)
+          invalidateAll();
+        else
+          dropWrittenCode();
+      });
+      pending = nullptr;
       break;
     case jit::ExitCode::Resync: break;
     }
@@ -190,7 +219,8 @@ double BaselineEngine::medianTranslationNanosecondsPerInstruction() const {
   return *middle;
 }
 
-std::string BaselineEngine::summary() const {
+std::string BaselineEngine::summary(uint64_t instructions) const {
+  std::lock_guard lock(mutex_);
   char line[384];
   std::snprintf(line, sizeof line,
                 "tier 1: %" PRIu64 " blocks, %" PRIu64 " instructions translated, median %.1f ns "
@@ -203,15 +233,14 @@ std::string BaselineEngine::summary() const {
                 cacheFlushes_, translator_->reloadsElided(), translator_->operandSwaps());
   if (tier2_ == nullptr)
     return line;
-  uint64_t tier1 = std::min(env_.cpu.instret, tier1InstructionsEstimate());
+  uint64_t tier1 = std::min(instructions, tier1InstructionsEstimate());
   char split[160];
   std::snprintf(split, sizeof split,
                 "\nguest instructions per tier: tier 1 %" PRIu64 " (%.1f%%), tier 2 %" PRIu64
                 " (%.1f%%)\n",
-                tier1, env_.cpu.instret ? 100.0 * double(tier1) / double(env_.cpu.instret) : 0.0,
-                env_.cpu.instret - tier1,
-                env_.cpu.instret ? 100.0 * double(env_.cpu.instret - tier1) / double(env_.cpu.instret)
-                                 : 0.0);
+                tier1, instructions ? 100.0 * double(tier1) / double(instructions) : 0.0,
+                instructions - tier1,
+                instructions ? 100.0 * double(instructions - tier1) / double(instructions) : 0.0);
   return std::string(line) + split + tier2_->summary();
 }
 
@@ -228,14 +257,13 @@ void BaselineEngine::dropWrittenCode() {
 
 // A direct exit reached `next`: chain it. An indirect one missed the jump
 // cache: record the target in the jalr's profile (the stencil counts hits).
-void BaselineEngine::handleExit(jit::ExitRecord &exit, jit::Block *next) {
+void BaselineEngine::handleExit(jit::ExitRecord &exit, jit::Block *next, uint64_t target) {
   if (exit.kind == jit::ExitRecord::Kind::Direct) {
     if (next->valid && exit.chainedTo == nullptr && exit.targetPc == next->pc)
       translator_->chain(exit, *next);
     return;
   }
   if (exit.profile != nullptr) {
-    uint64_t target = env_.cpu.pc;
     for (unsigned slot = 0; slot < jit::kJalrProfileSlots; ++slot) {
       if (exit.profile->target[slot] == target)
         break;
@@ -250,16 +278,17 @@ void BaselineEngine::handleExit(jit::ExitRecord &exit, jit::Block *next) {
   }
 }
 
-jit::Block *BaselineEngine::lookupOrTranslate(uint64_t pc) {
-  jit::JumpCacheEntry &cached = translator_->jumpCache()[jit::jumpCacheIndex(pc)];
+void BaselineEngine::setJumpCache(uint64_t pc, const void *code) {
+  jit::jumpCacheStore(translator_->jumpCache()[jit::jumpCacheIndex(pc)], pc, code);
+}
+
+jit::Block *BaselineEngine::lookupOrTranslate(UserEnv &env, uint64_t pc, bool &full) {
   auto it = blocks_.find(pc);
-  jit::Block *block = it != blocks_.end() ? it->second.get() : translate(pc);
+  jit::Block *block = it != blocks_.end() ? it->second.get() : translate(env, pc, full);
   // Without chaining every block returns here (-d nochain, -d exec,
   // --lockstep), so jalr must not find its target in the jump cache.
-  if (block != nullptr && options_.chaining) {
-    cached.pc = pc;
-    cached.code = reinterpret_cast<jit::GeneratedCode>(block->code);
-  }
+  if (block != nullptr && options_.chaining)
+    setJumpCache(pc, block->code);
   return block;
 }
 
@@ -294,12 +323,12 @@ bool decodeGuestBlock(UserEnv &env, AddressSpace &space, uint64_t pc, unsigned c
   return true;
 }
 
-jit::Block *BaselineEngine::translate(uint64_t pc) {
+jit::Block *BaselineEngine::translate(UserEnv &env, uint64_t pc, bool &full) {
   uint64_t start = nowNanoseconds();
-  CpuState &cpu = env_.cpu;
+  CpuState &cpu = env.cpu;
   unsigned cap = options_.oneInsnPerBlock ? 1 : kMaxBlockInstructions;
   GuestBlock decoded;
-  bool fetched = decodeGuestBlock(env_, space_, pc, cap, breakpoints_, decoded);
+  bool fetched = decodeGuestBlock(env, space_, pc, cap, breakpoints_, decoded);
   if (!decoded.allWatched)
     unwatchedCode_ = true;
   if (!fetched) {
@@ -313,14 +342,14 @@ jit::Block *BaselineEngine::translate(uint64_t pc) {
   std::unique_ptr<jit::Block> block =
       translator_->translate(instructions, current, terminated, translatorOptions);
   if (block == nullptr) {
-    flushCache(FlushReason::CacheFull);
-    block = translator_->translate(instructions, current, terminated, translatorOptions);
-    if (block == nullptr) {
+    if (blocks_.empty() && retired_.empty()) {
       std::fprintf(stderr, "tiercel-riscv64: internal error: a block of %zu instructions does not "
                            "fit the empty code cache (-tb-size too small?)\n",
                    instructions.size());
       std::abort();
     }
+    full = true; // the caller flushes with the world stopped and comes back
+    return nullptr;
   }
   uint64_t elapsed = nowNanoseconds() - start;
   ++blocksTranslated_;
@@ -394,10 +423,8 @@ void BaselineEngine::retire(jit::Block &block) {
       exit.chainedTo = nullptr;
     }
   jit::JumpCacheEntry &cached = translator_->jumpCache()[jit::jumpCacheIndex(block.pc)];
-  if (cached.pc == block.pc) {
-    cached.pc = 1;
-    cached.code = nullptr;
-  }
+  if (cached.pc == block.pc)
+    jit::jumpCacheStore(cached, 1, nullptr);
 }
 
 void BaselineEngine::invalidateRange(uint64_t start, uint64_t length) {
@@ -526,9 +553,8 @@ void BaselineEngine::flushCache(FlushReason reason) {
   blocks_.clear();
   retired_.clear();
   byCode_.clear();
-  running_ = nullptr;
   for (uint64_t i = 0; i < jit::kJumpCacheEntries; ++i)
-    translator_->jumpCache()[i] = {1, nullptr};
+    jit::jumpCacheStore(translator_->jumpCache()[i], 1, nullptr);
   cache_->flush();
   ++cacheFlushes_;
 }
@@ -571,7 +597,8 @@ llvm::Error BaselineEngine::openPerfFiles() {
   return llvm::Error::success();
 }
 
-void BaselineEngine::recoverAfterHostFault(uint64_t hostPc) {
+void BaselineEngine::recoverAfterHostFault(CpuState &cpu, uint64_t hostPc) {
+  std::lock_guard lock(mutex_);
   if (tier2_ != nullptr && tier2_->ownsHostPc(hostPc))
     return; // the region stored the pc (and, precise, the state) before the access
   auto it = byCode_.upper_bound(static_cast<uintptr_t>(hostPc));
@@ -579,14 +606,14 @@ void BaselineEngine::recoverAfterHostFault(uint64_t hostPc) {
     jit::Block *block = std::prev(it)->second;
     int index = block->instructionAt(static_cast<uintptr_t>(hostPc));
     if (index >= 0) {
-      env_.cpu.pc = block->instructions[index].guestPc;
-      env_.cpu.instret -= block->instructionCount - static_cast<uint32_t>(index);
+      cpu.pc = block->instructions[index].guestPc;
+      cpu.instret -= block->instructionCount - static_cast<uint32_t>(index);
       return;
     }
   }
   if (lockstep_ != nullptr) {
     // The reference faulted before tier 1 ran: the real state is untouched.
-    env_.cpu.pc = lockstep_->currentPc();
+    cpu.pc = lockstep_->currentPc();
     return;
   }
   std::fprintf(stderr, "tiercel-riscv64: internal error: host fault at %#" PRIx64

@@ -17,11 +17,23 @@
 // - Invalidation drops blocks, unchains exits into them and clears their
 //   jump-cache entries; their code is reclaimed at the next flush, which
 //   happens only in the dispatcher (no generated code on the stack).
+// - Threads: every guest thread runs run() on its own CpuState and UserEnv.
+//   When they hold the guest lock shared (BaselineOptions::stopTheWorld is
+//   set) they run in parallel: translation, chaining, jump-cache fills and
+//   tier-2 scans take the engine's mutex; everything that changes code
+//   another thread may be running (a flush, dropping written code,
+//   invalidation, tier-2 installs) runs inside stopTheWorld, with every
+//   other thread parked outside generated code. Chaining patches one
+//   4-byte jump field that never crosses a cache line, and jump-cache
+//   entries are written and read as one 16-byte access, so a thread
+//   running concurrently sees the old or the new target, never a mix.
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -74,16 +86,25 @@ struct BaselineOptions {
   LogFilter logFilter; // -dfilter
   bool tier2 = false;   // --tier=tiered or llvm: tier 2 on top (region_tier.h)
   RegionTierOptions tier2Options;
+  // Set when guest threads run in parallel (they hold the guest lock
+  // shared): runs `body` with every other guest thread stopped outside
+  // generated code (the lock held exclusively). Unset: body runs at once.
+  std::function<void(const std::function<void()> &body)> stopTheWorld;
 };
 
 class BaselineEngine {
 public:
   // `space` is the process's: code pages are watched for guest writes.
+  // `engineEnv` is the engine's own (tier 2 decodes guest code through it;
+  // its CpuState is scratch); `mainEnv` the first guest thread's
+  // (--lockstep checks that thread, which is then the only one).
   static llvm::Expected<std::unique_ptr<BaselineEngine>>
-  create(UserEnv &env, AddressSpace &space, const BaselineOptions &options);
+  create(UserEnv &engineEnv, UserEnv &mainEnv, AddressSpace &space,
+         const BaselineOptions &options);
   ~BaselineEngine();
 
-  StopReason run();
+  // Runs the guest thread whose registers and environment `env` holds.
+  StopReason run(UserEnv &env);
   void invalidateRange(uint64_t start, uint64_t length);
   void invalidateAll();
   // A debugger's breakpoints (nullptr: none). While set, run() returns
@@ -91,8 +112,9 @@ public:
   // before them, and neither chaining nor the jump cache is used, so every
   // block comes back to the dispatcher. Call again whenever the set changes.
   void setBreakpoints(const std::unordered_set<uint64_t> *breakpoints);
-  // After a siglongjmp out of generated code at hostPc.
-  void recoverAfterHostFault(uint64_t hostPc);
+  // After a siglongjmp out of generated code at hostPc, on the thread
+  // whose registers are `cpu`.
+  void recoverAfterHostFault(CpuState &cpu, uint64_t hostPc);
   // A guest fork, from the dispatcher's syscall path (no generated code on
   // the stack). The child gets a code cache of its own: the exec view is
   // shared memory, which fork() would otherwise leave shared with the
@@ -113,8 +135,8 @@ public:
   // Translation time per guest instruction: the median over the blocks
   // translated so far (what bench/ reports as translation speed).
   double medianTranslationNanosecondsPerInstruction() const;
-  // One line for --summary.
-  std::string summary() const;
+  // One line for --summary; `instructions` is what every thread retired.
+  std::string summary(uint64_t instructions) const;
   const jit::CodeCache &codeCache() const { return *cache_; }
   const RegionTier *regionTier() const { return tier2_.get(); } // null without tier 2
   // The profile's block records with the counts of the blocks in the code
@@ -122,12 +144,18 @@ public:
   std::vector<profiles::BlockProfile> profileBlocks() const;
 
 private:
-  BaselineEngine(UserEnv &env, AddressSpace &space, const BaselineOptions &options)
-      : env_(env), space_(space), options_(options) {}
+  BaselineEngine(AddressSpace &space, const BaselineOptions &options)
+      : space_(space), options_(options) {}
   void dropWrittenCode();
-  jit::Block *lookupOrTranslate(uint64_t pc);
-  jit::Block *translate(uint64_t pc);
-  void handleExit(jit::ExitRecord &exit, jit::Block *next);
+  // Runs body with the world stopped (options_.stopTheWorld), or at once.
+  void stopped(const std::function<void()> &body);
+  // With mutex_ held. Null when the fetch faulted (recorded in env.cpu) or
+  // when the code cache is full (`full` set: flush with the world stopped
+  // and try again).
+  jit::Block *lookupOrTranslate(UserEnv &env, uint64_t pc, bool &full);
+  jit::Block *translate(UserEnv &env, uint64_t pc, bool &full);
+  void setJumpCache(uint64_t pc, const void *code);
+  void handleExit(jit::ExitRecord &exit, jit::Block *next, uint64_t target = 0);
   void retire(jit::Block &block);
   enum class FlushReason : uint8_t { CacheFull, Fork };
   void flushCache(FlushReason reason);
@@ -137,9 +165,11 @@ private:
   void noteInvalidation(uint64_t start, uint64_t length, uint64_t dropped);
   void logBlock(const jit::Block &block, const std::vector<DecodedInstruction> &instructions);
 
-  UserEnv &env_;
   AddressSpace &space_;
   BaselineOptions options_;
+  // Translation, chaining, the block maps, jump-cache fills, tier-2 scans
+  // and the statistics, among threads that run in parallel.
+  mutable std::mutex mutex_;
   std::unique_ptr<jit::CodeCache> cache_;
   std::unique_ptr<jit::Translator> translator_;
   std::unique_ptr<jit::HostDisassembler> disassembler_; // -d out_asm
@@ -150,7 +180,6 @@ private:
   std::unordered_map<uint64_t, std::unique_ptr<jit::Block>> blocks_; // by pc (user mode: flags 0)
   std::map<uintptr_t, jit::Block *> byCode_;                         // live and retired, by entry
   std::vector<std::unique_ptr<jit::Block>> retired_;                  // until the next flush
-  jit::Block *running_ = nullptr; // the block the dispatcher last entered
   bool unwatchedCode_ = false;    // some code page could not be watched: fence.i drops all
   const std::unordered_set<uint64_t> *breakpoints_ = nullptr; // setBreakpoints
   bool chainingRequested_ = true; // options.chaining as given (off while breakpoints exist)

@@ -1,17 +1,16 @@
-// One guest thread of a user-mode process, and how the threads share the
-// one execution CpuState.
+// One guest thread of a user-mode process.
 //
 // Each guest thread (the first, and every clone with CLONE_VM|CLONE_THREAD)
 // runs on a host thread of its own, with its own tid (guest tids are host
-// tids, so tgkill, futex PI words and /proc agree). The tiers run on ONE
-// CpuState per process (Process::cpu()); the threads take turns on it under
-// the process's guest lock (runtime/guest_lock.h): a thread that takes the
-// lock loads its registers into it, one that lets go saves them back. Every
-// translation, the code cache, the block map and the signal dispositions
-// are therefore shared without further locking, and guest memory is
-// sequentially consistent (RVWMO allows that; LR/SC and AMOs need nothing
-// more). Syscalls that may block run without the lock, on the thread's own
-// saved registers (run_loop.cpp, runWithoutGuestLock).
+// tids, so tgkill, futex PI words and /proc agree), on its own CpuState
+// (`registers`): the tiers run it there, syscalls read and write it there.
+// What the threads share through the tiers (translations, the code cache,
+// the memory map, signal dispositions) is guarded by the process's guest
+// lock (runtime/guest_lock.h, run_loop.cpp): under tier 1 and tier 2 the
+// running threads hold it shared and run in parallel; under the
+// interpreter they take turns. Guest memory is the host's: AMOs are host
+// atomics, LR/SC a reservation plus a compare-exchange, fences host fences
+// (machine/semantics/atomic.h), which x86-TSO makes RVWMO-correct.
 //
 // Per thread: registers, the signal mask, thread-directed pending signals
 // and the alternate stack (SignalState; the dispositions are the
@@ -34,22 +33,22 @@ struct GuestThread {
   bool exited = false; // the main thread after exit while others run
   bool exiting = false; // exit (not exit_group) was called: the thread ends
   SignalState signals;
-  // The thread's registers (the fields copyRegisters copies) while it does
-  // not hold the guest lock; syscalls that run without the lock use it.
+  // The thread's execution state: the tiers run the thread on it.
   CpuState registers = {};
+  // Holds the guest lock exclusively for now although running threads
+  // share it (withExclusiveGuestLock, process.h).
+  bool holdsGuestLockExclusively = false;
   uint64_t clearChildTid = 0; // CLONE_CHILD_CLEARTID / set_tid_address
   uint64_t robustList = 0;    // set_robust_list: guest struct robust_list_head
 };
 
-// Copies the fields of one thread (x, f, pc, fcsr, trap cause and value)
-// between the execution CpuState and a thread's saved registers. The LR
-// reservation is dropped in `to`: another thread may have stored to the
-// reserved address meanwhile, and a failing SC is always allowed (ISA spec
-// 8.3). instret stays the process's total; the exit request stays with
-// the execution CpuState.
+// Copies the registers of one thread (x, f, pc, fcsr, trap cause and
+// value, privilege, memory base) to another's CpuState: clone starts the
+// child with its parent's. The LR reservation is not copied (a new thread
+// holds none); neither are instret and the exit request.
 void copyRegisters(const CpuState &from, CpuState &to);
-// withoutGuestLock (process.h) lets go of the guest lock around a call
-// that may block.
+// withoutGuestLock and withExclusiveGuestLock (process.h) change how the
+// calling thread holds the guest lock around a syscall.
 
 // The guest thread this host thread runs (nullptr on helper threads).
 GuestThread *currentGuestThread();

@@ -122,8 +122,8 @@ void hostSignalHandler(int signal, siginfo_t *info, void *context) {
       std::memcpy(&tHostInfo[signal], info, sizeof(GuestSiginfo));
     }
     tHostPending.fetch_or(bit);
-    if (auto *request = gExitRequest.load())
-      request->store(1);
+    // This thread's pending set: stop this thread's hart.
+    requestThreadExit();
   }
   errno = savedErrno;
 }
@@ -168,7 +168,7 @@ void requestThreadExit() {
   if (!request)
     request = gExitRequest.load();
   if (request)
-    request->store(1);
+    request->fetch_or(1);
 }
 
 void installHostSignalHandlers(const AddressSpace &space, std::atomic<uint32_t> &exitRequest) {

@@ -45,8 +45,7 @@ llvm::Error errorFor(const std::string &path, const llvm::Twine &what) {
 
 } // namespace
 
-Process::Process()
-    : cpu_(std::make_unique<CpuState>()), guestLock_(std::make_unique<GuestLock>(cpu_->exitRequest)) {
+Process::Process() {
   auto main = std::make_unique<GuestThread>();
   main->process = this;
   main->tid = static_cast<int>(gettid());
@@ -83,6 +82,7 @@ size_t Process::removeThread(const GuestThread &thread) {
     if (it->get() == &thread) {
       // The main thread's entry stays (mainThread() is the list's front),
       // as a zombie group leader stays on Linux; it no longer counts.
+      exitedInstret_.fetch_add(thread.registers.instret, std::memory_order_relaxed);
       if (thread.main)
         (*it)->exited = true;
       else
@@ -94,6 +94,15 @@ size_t Process::removeThread(const GuestThread &thread) {
 }
 
 size_t Process::threadCount() { return liveThreads_.load(); }
+
+uint64_t Process::instructionsRetired() {
+  std::lock_guard guard(threadsMutex_);
+  uint64_t total = exitedInstret_.load(std::memory_order_relaxed);
+  for (const auto &thread : threads_)
+    if (!thread->exited) // a running thread's count moves under us: fine
+      total += __atomic_load_n(&thread->registers.instret, __ATOMIC_RELAXED);
+  return total;
+}
 
 void Process::keepOnlyCurrentThread() {
   GuestThread *current = &currentThread();
@@ -141,7 +150,17 @@ void Process::prependBeforeExit(std::function<void()> hook) {
   };
 }
 
+void Process::holdGuestLockForExit() {
+  GuestThread &thread = currentThread();
+  if (runnersShare_ && syscallsLetGoOfGuestLock() && !thread.holdsGuestLockExclusively) {
+    guestLock_.unlock_shared();
+    guestLock_.lock();
+    thread.holdsGuestLockExclusively = true;
+  }
+}
+
 void Process::terminateBySignal(int signal) {
+  holdGuestLockForExit();
   terminatingSignal_ = signal;
   runBeforeExit();
   tiercel::user::terminateBySignal(signal);
@@ -237,7 +256,7 @@ llvm::Expected<std::unique_ptr<Process>> Process::create(const UserOptions &opti
   // Tiercel was started with (a guest execve sets it, syscalls_exec.cpp).
   process->mainThread().signals.blocked = takeInheritedSignalMask() & ~kUnblockable;
 
-  CpuState &cpu = *process->cpu_; // value-initialised: all registers zero
+  CpuState &cpu = process->cpu(); // value-initialised: all registers zero
   cpu.privilege = Privilege::User;
   cpu.pc = entry;
   cpu.x[2] = stack->sp;

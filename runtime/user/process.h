@@ -79,10 +79,21 @@ public:
   std::string sysrootPath(const std::string &guestPath) const;
 
   // ---- Process-model state (runtime/user/process.cpp, signals.cpp) ----
-  // The execution CpuState the guest threads take turns on (guest_thread.h).
-  CpuState &cpu() { return *cpu_; }
-  // Held by the guest thread that runs (runtime/guest_lock.h).
-  GuestLock &guestLock() { return *guestLock_; }
+  // The main thread's registers (each guest thread runs on its own
+  // CpuState, GuestThread::registers).
+  CpuState &cpu() { return mainThread().registers; }
+  // Guest instructions retired by every thread so far, exited ones too.
+  uint64_t instructionsRetired();
+  // Shared by the guest threads that run guest code under a tier that
+  // allows it, exclusive otherwise and for changes to what they share
+  // (runtime/guest_lock.h, run_loop.cpp).
+  GuestLock &guestLock() { return guestLock_; }
+  // Whether running guest threads hold the guest lock shared (tier 1 and
+  // tier 2: they run in parallel) rather than exclusively (the
+  // interpreter, the debugger, --lockstep: they take turns). Set by the
+  // run loop before the first thread starts.
+  bool runnersShareGuestLock() const { return runnersShare_; }
+  void setRunnersShareGuestLock(bool share) { runnersShare_ = share; }
   // The signal state of the calling guest thread (the main thread's when
   // called from a host thread that runs no guest thread).
   SignalState &signals() { return currentThread().signals; }
@@ -90,17 +101,20 @@ public:
   GuestSigaction *signalActions() { return signalActions_; }
   uint64_t sigreturnTrampoline() const { return trampoline_; }
 
-  // ---- Guest threads (guest_thread.h); the list changes under the guest lock.
+  // ---- Guest threads (guest_thread.h); the list changes under the guest
+  // lock held exclusively.
   GuestThread &currentThread();
   GuestThread &mainThread() { return *threads_.front(); }
   GuestThread &addThread(int tid);
-  // Forgets an exited thread; returns how many are left.
+  // Forgets an exited thread; returns how many are left. Its retired
+  // instructions stay in instructionsRetired().
   size_t removeThread(const GuestThread &thread);
   size_t threadCount();
-  // Whether a syscall that may block must let go of the guest lock: another
-  // thread exists, or a profile timer takes the lock (set by the run loop).
-  // A lone thread keeps it, which spares two register copies and two lock
-  // hand-overs per syscall.
+  // Whether the guest lock must change hands around a syscall (let go of
+  // for one that may block, taken exclusively for one that changes shared
+  // state): another thread exists, or a profile timer takes the lock (set
+  // by the run loop). A lone thread keeps what it holds, which spares the
+  // lock traffic per syscall.
   bool syscallsLetGoOfGuestLock() const {
     return liveThreads_.load(std::memory_order_relaxed) > 1 || lockSharedWithHelpers_;
   }
@@ -112,10 +126,11 @@ public:
   // exit_group (or exit of the last thread): the run loop stops after the
   // current syscall.
   void requestExit(int status) {
-    exitRequested_ = true;
     exitStatus_ = status;
+    exitRequested_.store(true, std::memory_order_release);
   }
-  bool exitRequested() const { return exitRequested_; }
+  // Read by every running thread at its block boundaries.
+  bool exitRequested() const { return exitRequested_.load(std::memory_order_acquire); }
   int exitStatus() const { return exitStatus_; }
   // The signal ending the guest, once terminateBySignal runs; else 0.
   int terminatingSignal() const { return terminatingSignal_; }
@@ -137,6 +152,11 @@ public:
   void prependBeforeExit(std::function<void()> hook);
   void runBeforeExit();
 
+  // The process is about to end: the calling guest thread takes the guest
+  // lock exclusively (if running threads share it and others may run), so
+  // the exit hooks see every other thread stopped. It never lets go: the
+  // threads end with the process.
+  void holdGuestLockForExit();
   // Ends the host process as a guest killed by `signal` would end.
   [[noreturn]] void terminateBySignal(int signal);
 
@@ -175,8 +195,9 @@ private:
   Process();
 
   std::unique_ptr<AddressSpace> space_;
-  std::unique_ptr<CpuState> cpu_;
-  std::unique_ptr<GuestLock> guestLock_;
+  GuestLock guestLock_;
+  bool runnersShare_ = false;
+  std::atomic<uint64_t> exitedInstret_{0}; // of threads removed
   UserOptions options_;
   std::string executablePath_;
   GuestSigaction signalActions_[kGuestSignalCount + 1] = {};
@@ -187,7 +208,7 @@ private:
   uint64_t trampoline_ = 0;
   uint64_t entry_ = 0;
   uint64_t initialSp_ = 0;
-  bool exitRequested_ = false;
+  std::atomic<bool> exitRequested_{false};
   bool forkedChild_ = false;
   int exitStatus_ = 0;
   int terminatingSignal_ = 0;
@@ -196,19 +217,43 @@ private:
 };
 
 // Runs `body` without the guest lock (a syscall that may block), then takes
-// the lock again. The calling thread's registers are saved to its
-// GuestThread meanwhile and loaded back after, so other threads can run.
+// the lock again as the thread held it. The thread's registers are its own
+// (GuestThread::registers), so nothing is saved: only the lock changes.
 template <typename Body> auto withoutGuestLock(Process &process, GuestThread &thread, Body body) {
-  copyRegisters(process.cpu(), thread.registers);
-  process.guestLock().unlock();
+  GuestLock &lock = process.guestLock();
+  bool shared = process.runnersShareGuestLock() && !thread.holdsGuestLockExclusively;
+  shared ? lock.unlock_shared() : lock.unlock();
   struct Relock {
-    Process &process;
+    GuestLock &lock;
+    bool shared;
+    ~Relock() { shared ? lock.lock_shared() : lock.lock(); }
+  } relock{lock, shared};
+  return body();
+}
+
+// Runs `body` with the guest lock held exclusively (a syscall that changes
+// what the threads share: the memory map, dispositions, the thread list),
+// from a running guest thread. Under a tier whose threads take turns the
+// caller already holds it so; a lone thread (no helper taking the lock
+// either) needs nothing.
+template <typename Body> auto withExclusiveGuestLock(Process &process, Body body) {
+  GuestThread &thread = process.currentThread();
+  if (!process.runnersShareGuestLock() || !process.syscallsLetGoOfGuestLock() ||
+      thread.holdsGuestLockExclusively)
+    return body();
+  GuestLock &lock = process.guestLock();
+  lock.unlock_shared();
+  lock.lock();
+  thread.holdsGuestLockExclusively = true;
+  struct Relock {
+    GuestLock &lock;
     GuestThread &thread;
     ~Relock() {
-      process.guestLock().lock();
-      copyRegisters(thread.registers, process.cpu());
+      thread.holdsGuestLockExclusively = false;
+      lock.unlock();
+      lock.lock_shared();
     }
-  } relock{process, thread};
+  } relock{lock, thread};
   return body();
 }
 

@@ -43,7 +43,7 @@ RegionTier::create(const RegionTierOptions &options, UserEnv &env, AddressSpace 
   orcOptions.optimizedIrLog = options.optimizedIrLog;
   auto orc = jit::OrcEngine::create(
       orcOptions,
-      [self] { self->env_.cpu.exitRequest.fetch_or(kTierUpRequest); });
+      [self] { self->requestService(); });
   if (!orc)
     return orc.takeError();
   tier->orc_ = std::move(*orc);
@@ -74,8 +74,24 @@ void RegionTier::tick() {
     tickWake_.wait_for(lock, std::chrono::microseconds(intervalMicroseconds_.load()));
     if (stopping_)
       return;
-    env_.cpu.exitRequest.fetch_or(kTierUpRequest);
+    requestService();
   }
+}
+
+void RegionTier::requestService() {
+  serviceRequested_.store(true, std::memory_order_relaxed);
+  if (options_.poke)
+    options_.poke();
+  else
+    env_.cpu.exitRequest.fetch_or(kTierUpRequest);
+}
+
+bool RegionTier::takeServiceRequest() {
+  return serviceRequested_.exchange(false, std::memory_order_relaxed);
+}
+
+bool RegionTier::wantsToPatch() const {
+  return preciseNow() != compiledPrecise_ || orc_->readyCount() != 0;
 }
 
 void RegionTier::beforeFork() {
@@ -271,7 +287,10 @@ void RegionTier::request(const jit::Block &hot) {
 }
 
 void RegionTier::beforeEntering(jit::Block &block) {
-  checkPrecision();
+  if (!options_.deferPatching)
+    checkPrecision();
+  else if (preciseNow() != compiledPrecise_ && !serviceRequested_.load(std::memory_order_relaxed))
+    requestService(); // dropping regions unpatches code: in service(true)
   if (!options_.atFirstSight) {
     if (block.counters != nullptr && block.executions() >= options_.hotThreshold)
       request(block);
@@ -307,11 +326,13 @@ void RegionTier::checkPrecision() {
                  compiledPrecise_ ? "keep precise" : "do not keep precise");
 }
 
-void RegionTier::service() {
-  checkPrecision();
-  std::vector<jit::CompiledCode> ready = orc_->takeReady();
-  for (jit::CompiledCode &compiled : ready)
-    install(compiled);
+void RegionTier::service(bool mayPatch) {
+  if (mayPatch) {
+    checkPrecision();
+    std::vector<jit::CompiledCode> ready = orc_->takeReady();
+    for (jit::CompiledCode &compiled : ready)
+      install(compiled);
+  }
   if (!options_.atFirstSight)
     scan();
 }
@@ -403,7 +424,7 @@ void RegionTier::patch(Live &live, jit::Block &block) {
   live.patched = &block;
   jit::JumpCacheEntry &cached = translator_.jumpCache()[jit::jumpCacheIndex(block.pc)];
   if (cached.pc == block.pc)
-    cached.code = reinterpret_cast<jit::GeneratedCode>(live.entry);
+    jit::jumpCacheStore(cached, block.pc, reinterpret_cast<const void *>(live.entry));
 }
 
 void RegionTier::unpatch(Live &live) {
@@ -412,10 +433,8 @@ void RegionTier::unpatch(Live &live) {
   if (live.patched->valid)
     std::memcpy(translator_.cache().writable(live.patched->code), live.savedEntry, kEntryPatchBytes);
   jit::JumpCacheEntry &cached = translator_.jumpCache()[jit::jumpCacheIndex(live.region->entryPc)];
-  if (cached.code == reinterpret_cast<jit::GeneratedCode>(live.entry)) {
-    cached.pc = 1;
-    cached.code = nullptr;
-  }
+  if (cached.code == reinterpret_cast<jit::GeneratedCode>(live.entry))
+    jit::jumpCacheStore(cached, 1, nullptr);
   live.patched = nullptr;
 }
 

@@ -74,6 +74,13 @@ struct RegionTierOptions {
   const GuestSigaction *signalActions = nullptr;
   FILE *log = nullptr; // -d tier
   FILE *optimizedIrLog = nullptr; // -d op_opt
+  // Guest threads run in parallel: entries are patched and regions dropped
+  // only in service(true) (with the other threads stopped), never in
+  // beforeEntering.
+  bool deferPatching = false;
+  // Asks the guest threads to call service() (sets kTierUpRequest in their
+  // exit requests); unset: the env's CpuState is asked.
+  std::function<void()> poke;
   // Told about each region installed (its host code span and entry pc):
   // -perfmap and -jitdump name it for perf.
   std::function<void(const void *code, uint64_t bytes, uint64_t entryPc)> announce;
@@ -91,8 +98,15 @@ public:
   // Dispatcher hooks, all on the guest thread.
   // Before entering `block`: request (tiered) or compile (llvm) its region.
   void beforeEntering(jit::Block &block);
-  // cpu.exitRequest had kTierUpRequest: install what is ready, scan.
-  void service();
+  // cpu.exitRequest had kTierUpRequest: install what is ready (only when
+  // `mayPatch`: no other thread runs generated code), scan for hot blocks.
+  void service(bool mayPatch = true);
+  // Whether a tier-up request is outstanding (the ticker or a compile
+  // thread asked); clears it. Of the threads it poked, one serves it.
+  bool takeServiceRequest();
+  // Whether service() has entries to patch or regions to drop (so it must
+  // run with the other threads stopped).
+  bool wantsToPatch() const;
   // A tier-1 block was just translated: re-point it at its region.
   void blockTranslated(jit::Block &block);
   // The tier-1 block is about to be retired (its code stays until the
@@ -157,8 +171,10 @@ private:
   void scan();
   void noteCompiled(const jit::CompiledCode &compiled, const lifter::Region &region);
   void tick();
+  void requestService();
 
   RegionTierOptions options_;
+  std::atomic<bool> serviceRequested_{false};
   UserEnv &env_;
   AddressSpace &space_;
   jit::Translator &translator_;

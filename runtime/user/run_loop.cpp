@@ -70,15 +70,15 @@ void handleSyscall(Process &process, CpuState &cpu) {
         std::fprintf(options.log, "%sunimplemented syscall %" PRIu64 "\n",
                      options.strace ? "\n" : "", args.number);
       result = -ENOSYS;
-    } else if (info->underGuestLock || !process.syscallsLetGoOfGuestLock()) {
+    } else if (info->underGuestLock) {
+      // It changes what the threads share: they stop meanwhile.
+      result = withExclusiveGuestLock(process, [&] { return info->handler(context, args); });
+    } else if (!process.syscallsLetGoOfGuestLock()) {
       result = info->handler(context, args);
     } else {
       // It may block: the other threads run meanwhile (guest_thread.h).
-      GuestThread &thread = process.currentThread();
-      result = withoutGuestLock(process, thread, [&] {
-        SyscallContext own{thread.registers, process};
-        return info->handler(own, args);
-      });
+      result = withoutGuestLock(process, process.currentThread(),
+                                [&] { return info->handler(context, args); });
     }
     // A host syscall interrupted by a host signal that the guest does not
     // see now (blocked, ignored, default-ignored) would not have been
@@ -158,13 +158,13 @@ void restoreHostSignalMask(Process &process) {
   pthread_sigmask(SIG_SETMASK, &mask, nullptr);
 }
 
-void handleGuestMemoryFault(Process &process, const GuestMemoryFault &fault) {
+void handleGuestMemoryFault(Process &process, const CpuState &cpu, const GuestMemoryFault &fault) {
   const UserOptions &options = process.options();
   if (options.logInterrupts || options.logGuestErrors)
     logGuestTrap(process,
                  static_cast<uint64_t>(fault.write ? TrapCause::StorePageFault
                                                    : TrapCause::LoadPageFault),
-                 process.cpu().pc, fault.guestAddress, fault.hostSignal == SIGBUS ? SIGBUS : SIGSEGV);
+                 cpu.pc, fault.guestAddress, fault.hostSignal == SIGBUS ? SIGBUS : SIGSEGV);
   GuestSiginfo info;
   if (fault.hostSignal == SIGBUS) {
     info = faultSiginfo(SIGBUS, kBusAdrErr, fault.guestAddress);
@@ -218,12 +218,25 @@ TrapSignal signalForTrap(Process &process, uint64_t cause, uint64_t pc, uint64_t
   }
 }
 
-// What the run loop needs of a tier.
+// One guest thread's execution state: its registers (GuestThread::
+// registers), the environment the tiers run it in, and under the
+// interpreter an interpreter of its own (decode caches are per thread).
+struct ThreadExec {
+  ThreadExec(GuestThread &thread, Process &process)
+      : thread(thread), env(thread.registers, process.addressSpace(), process.options().extensions) {}
+  GuestThread &thread;
+  UserEnv env;
+  std::unique_ptr<UserInterpreter> interpreter;
+};
+
+// What the run loop needs of a tier. run and recoverAfterHostFault act on
+// one thread; the rest on every thread (they are called with the guest
+// lock held exclusively, or with only one thread).
 struct Engine {
-  std::function<StopReason()> run;
+  std::function<StopReason(ThreadExec &)> run;
   std::function<void(uint64_t, uint64_t)> invalidateRange;
   std::function<void()> invalidateAll;
-  std::function<void(uint64_t hostPc)> recoverAfterHostFault;
+  std::function<void(ThreadExec &, uint64_t hostPc)> recoverAfterHostFault;
   std::function<void(const std::unordered_set<uint64_t> *)> setBreakpoints;
 };
 
@@ -268,9 +281,10 @@ bool stepInstruction(UserEnv &env, Engine &engine, RunDebugger *watcher) {
 // delivered (as ptrace shows signals to a debugger). Returns when the guest
 // exits; a debugger that detaches leaves no breakpoints, so the tiers then
 // run at full speed.
-void runDebugged(Process &process, UserEnv &env, Engine &engine, RunDebugger &debugger,
-                 FaultJump &jump, ProfileSession *profileSession) {
+void runDebugged(Process &process, ThreadExec &exec, Engine &engine, RunDebugger &debugger,
+                 FaultJump &jump) {
   using Stop = RunDebugger::StopKind;
+  UserEnv &env = exec.env;
   CpuState &cpu = env.cpu;
   // Read again after a siglongjmp back here: volatile.
   volatile bool step = false;     // the debugger asked for one instruction
@@ -319,8 +333,8 @@ void runDebugged(Process &process, UserEnv &env, Engine &engine, RunDebugger &de
       if (stepping)
         stepping = false; // cpu.pc and instret are exact: nothing retired
       else
-        engine.recoverAfterHostFault(jump.fault.hostPc);
-      handleGuestMemoryFault(process, jump.fault);
+        engine.recoverAfterHostFault(exec, jump.fault.hostPc);
+      handleGuestMemoryFault(process, cpu, jump.fault);
       reportAndDeliverSignals();
       continue;
     }
@@ -340,7 +354,7 @@ void runDebugged(Process &process, UserEnv &env, Engine &engine, RunDebugger &de
       trapped = !retired;
     } else {
       jump.armed = 1;
-      StopReason reason = engine.run();
+      StopReason reason = engine.run(exec);
       jump.armed = 0;
       if (reason == StopReason::Breakpoint) {
         resumeWith(debugger.stopped(Stop::Breakpoint, 0));
@@ -368,8 +382,11 @@ void runDebugged(Process &process, UserEnv &env, Engine &engine, RunDebugger &de
     bool interrupted = false;
     if (cpu.exitRequest.load(std::memory_order_relaxed) != 0) {
       cpu.exitRequest.store(0);
-      if (profileSession != nullptr)
-        profileSession->pollSnapshot();
+      // The profile timer (the only other holder under -g) has its turn.
+      if (process.guestLock().exclusiveWanted()) {
+        process.guestLock().unlock();
+        process.guestLock().lock();
+      }
       interrupted = debugger.takeInterrupt();
     }
     if (nextDeliverableSignal(process) != 0)
@@ -394,7 +411,7 @@ profiles::RunProfile collectProfile(Process &process, const RunProfileOptions &o
   profile.images = images;
   profile.startUnixNs = recorder.startUnixNs();
   profile.durationNs = recorder.elapsedNs();
-  profile.guestInstructions = process.cpu().instret;
+  profile.guestInstructions = process.instructionsRetired();
   profile.events = recorder.events();
   profile.eventsDropped = recorder.eventsDropped();
   profile.invalidations = recorder.invalidations();
@@ -419,7 +436,7 @@ profiles::RunProfile collectProfile(Process &process, const RunProfileOptions &o
 // -d stats: what the run did so far, a few lines for the log.
 std::string runStatistics(Process &process, const BaselineEngine *baseline, uint64_t startNs) {
   uint64_t elapsed = ProfileRecorder::monotonicNs() - startNs;
-  uint64_t instructions = process.cpu().instret;
+  uint64_t instructions = process.instructionsRetired();
   double seconds = double(elapsed) / 1e9;
   double mips = seconds > 0 ? double(instructions) / seconds / 1e6 : 0;
   char text[1024];
@@ -477,13 +494,44 @@ thread_local bool tRunProcessThread = false;
 struct ThreadRun {
   Process &process;
   Engine &engine;
-  ProfileSession *profileSession;
+  const RunOptions &options;
+  // Every thread's execution state (invalidation reaches each interpreter
+  // and fetch cache); changes under `mutex`, read with the guest lock held
+  // exclusively.
+  std::mutex mutex;
+  std::vector<ThreadExec *> execs;
+  // Creates a thread's tier state (its interpreter, under --tier=interp).
+  std::function<void(ThreadExec &)> prepare;
+
+  void add(ThreadExec &exec) {
+    std::lock_guard guard(mutex);
+    execs.push_back(&exec);
+  }
+  void remove(ThreadExec &exec) {
+    std::lock_guard guard(mutex);
+    execs.erase(std::remove(execs.begin(), execs.end(), &exec), execs.end());
+  }
+  template <typename Body> void forEach(Body body) {
+    std::lock_guard guard(mutex);
+    for (ThreadExec *exec : execs)
+      body(*exec);
+  }
 };
 
-// The whole process ends here when a thread other than runProcess's ends
-// it (exit_group, the last thread's exit), or runProcess's while others
-// still run: the exit hooks run on this thread, under the guest lock.
+// The guest lock as a running thread holds it: shared when threads run in
+// parallel, exclusive when they take turns.
+void holdGuestLock(Process &process) {
+  process.runnersShareGuestLock() ? process.guestLock().lock_shared() : process.guestLock().lock();
+}
+void releaseGuestLock(Process &process) {
+  process.runnersShareGuestLock() ? process.guestLock().unlock_shared()
+                                  : process.guestLock().unlock();
+}
+
+// When a thread other than runProcess's ends the process (exit_group, the
+// last thread's exit), or runProcess's while others still run.
 [[noreturn]] void endProcessFromThread(Process &process) {
+  process.holdGuestLockForExit();
   process.runBeforeExit();
   std::fflush(nullptr);
   _exit(process.exitStatus());
@@ -492,12 +540,23 @@ struct ThreadRun {
 // A thread's exit (not the last one): its futexes are released and its
 // entry dropped; runProcess's host thread cannot return (that would end
 // the process) and sleeps until another thread ends it.
-void endThread(ThreadRun &run, GuestThread &thread) {
+void endThread(ThreadRun &run, ThreadExec &exec) {
   Process &process = run.process;
+  GuestThread &thread = exec.thread;
   releaseThreadFutexes(process, thread);
+  process.guestLock().removeRunner(&thread.registers.exitRequest);
+  setThreadExitRequest(nullptr);
+  // Its state goes only with the world stopped (invalidation may be
+  // walking the list), and the thread lets go of the lock for good.
+  GuestLock &lock = process.guestLock();
+  if (process.runnersShareGuestLock()) {
+    lock.unlock_shared();
+    lock.lock();
+  }
+  run.remove(exec);
   setCurrentGuestThread(nullptr);
-  process.removeThread(thread);
-  process.guestLock().unlock();
+  process.removeThread(thread); // frees `thread` (not the main thread's)
+  lock.unlock();
   if (!tRunProcessThread)
     return;
   sigset_t all;
@@ -510,9 +569,10 @@ void endThread(ThreadRun &run, GuestThread &thread) {
 // The loop of one guest thread, with the guest lock held, until the thread
 // or the process exits. Returns only on runProcess's thread when the
 // process exits and no other thread is left.
-void runGuestThread(ThreadRun &run, GuestThread &thread, FaultJump &jump) {
+void runGuestThread(ThreadRun &run, ThreadExec &exec, FaultJump &jump) {
   Process &process = run.process;
-  CpuState &cpu = process.cpu();
+  GuestThread &thread = exec.thread;
+  CpuState &cpu = exec.env.cpu;
   Engine &engine = run.engine;
   while (!process.exitRequested() && !thread.exiting) {
     // The mask is not saved by sigsetjmp (a syscall per trap); the fault
@@ -520,22 +580,23 @@ void runGuestThread(ThreadRun &run, GuestThread &thread, FaultJump &jump) {
     // blocked).
     if (sigsetjmp(jump.buffer, 0) != 0) {
       restoreHostSignalMask(process);
-      engine.recoverAfterHostFault(jump.fault.hostPc);
-      handleGuestMemoryFault(process, jump.fault);
+      engine.recoverAfterHostFault(exec, jump.fault.hostPc);
+      handleGuestMemoryFault(process, cpu, jump.fault);
       deliverSignals(process, cpu);
       continue;
     }
     jump.armed = 1;
-    StopReason reason = engine.run();
+    StopReason reason = engine.run(exec);
     jump.armed = 0;
     if (reason == StopReason::ExitRequest) {
       cpu.exitRequest.store(0);
-      if (run.profileSession != nullptr)
-        run.profileSession->pollSnapshot();
       deliverSignals(process, cpu);
-      // Another thread has waited a time slice: its turn.
-      if (process.guestLock().contended())
-        withoutGuestLock(process, thread, [] {});
+      // Another thread waits for the lock exclusively (or, taking turns,
+      // at all): let it have its turn.
+      if (process.guestLock().exclusiveWanted()) {
+        releaseGuestLock(process);
+        holdGuestLock(process);
+      }
       continue;
     }
     handleTrap(process, cpu);
@@ -543,21 +604,22 @@ void runGuestThread(ThreadRun &run, GuestThread &thread, FaultJump &jump) {
       deliverSignals(process, cpu);
   }
   if (thread.exiting) {
-    endThread(run, thread);
+    endThread(run, exec);
     return;
   }
   if (!tRunProcessThread || process.threadCount() > 1)
     endProcessFromThread(process);
 }
 
-// clone of a thread (syscalls_exec.cpp), by the thread holding the guest
-// lock: a host thread that waits for the lock, loads its registers and
-// runs the same loop. Returns its tid.
+// clone of a thread (syscalls_exec.cpp), by a thread that holds the guest
+// lock exclusively: a host thread that waits for the lock and runs the
+// same loop on registers of its own. Returns its tid.
 int64_t startGuestThread(ThreadRun &run, const CpuState &registers, uint64_t clearChildTid) {
   Process &process = run.process;
   GuestThread &parent = process.currentThread();
   GuestThread &thread = process.addThread(0);
   copyRegisters(registers, thread.registers);
+  thread.registers.instret = 0;
   thread.clearChildTid = clearChildTid;
   // Linux: the mask is inherited; a CLONE_VM child has no alternate stack.
   thread.signals.blocked = parent.signals.blocked;
@@ -578,12 +640,16 @@ int64_t startGuestThread(ThreadRun &run, const CpuState &registers, uint64_t cle
       }
       Process &process = run.process;
       setCurrentGuestThread(&thread);
+      ThreadExec exec(thread, process);
+      run.prepare(exec);
+      run.add(exec);
       FaultJump jump;
       setThreadFaultJump(&jump);
-      process.guestLock().lock();
-      copyRegisters(thread.registers, process.cpu());
-      deliverSignals(process, process.cpu());
-      runGuestThread(run, thread, jump);
+      setThreadExitRequest(&thread.registers.exitRequest);
+      process.guestLock().addRunner(&thread.registers.exitRequest);
+      holdGuestLock(process);
+      deliverSignals(process, thread.registers);
+      runGuestThread(run, exec, jump);
       setThreadFaultJump(nullptr);
     }).detach();
   } catch (const std::system_error &) {
@@ -599,10 +665,15 @@ int64_t startGuestThread(ThreadRun &run, const CpuState &registers, uint64_t cle
 
 int runProcess(Process &process, const RunOptions &options) {
   uint64_t startNs = ProfileRecorder::monotonicNs();
-  CpuState &cpu = process.cpu();
-  UserEnv env(cpu, process.addressSpace(), process.options().extensions);
+  GuestThread &mainThread = process.mainThread();
+  CpuState &cpu = mainThread.registers;
+  ThreadExec mainExec(mainThread, process);
+  // The engine's own environment: tier 2 decodes guest code through it.
+  CpuState engineCpu = {};
+  engineCpu.memoryBase = cpu.memoryBase;
+  engineCpu.privilege = cpu.privilege;
+  UserEnv engineEnv(engineCpu, process.addressSpace(), process.options().extensions);
   Engine engine;
-  std::unique_ptr<UserInterpreter> interpreter;
   std::unique_ptr<BaselineEngine> baseline;
   std::unique_ptr<ProfileRecorder> recorder;
   BaselineOptions baselineOptions = options.baseline;
@@ -610,8 +681,32 @@ int runProcess(Process &process, const RunOptions &options) {
     recorder = std::make_unique<ProfileRecorder>();
     baselineOptions.profile = recorder.get();
   }
+  GuestLock &guestLock = process.guestLock();
+  // Guest threads run in parallel under tier 1 and tier 2 (tiered). They
+  // take turns under the interpreter (per-thread decode caches), under
+  // --tier=llvm (regions are installed as blocks are entered), with the
+  // debugger or --lockstep (which follow one thread), and on a host whose
+  // 16-byte loads and stores may tear (the jump cache needs them whole).
+  bool parallel = options.tier == Tier::Baseline && options.debugger == nullptr &&
+                  !options.baseline.lockstep &&
+                  !(options.baseline.tier2 && options.baseline.tier2Options.atFirstSight) &&
+                  __builtin_cpu_supports("avx");
+  process.setRunnersShareGuestLock(parallel);
+  ThreadRun run{process, engine, options, {}, {}, {}};
+  if (parallel)
+    baselineOptions.stopTheWorld = [&process](const std::function<void()> &body) {
+      withExclusiveGuestLock(process, [&] {
+        body();
+        return 0;
+      });
+    };
+  if (baselineOptions.tier2) {
+    baselineOptions.tier2Options.poke = [&guestLock] { guestLock.pokeRunners(kTierUpRequest); };
+    baselineOptions.tier2Options.deferPatching = parallel;
+  }
   if (options.tier == Tier::Baseline) {
-    auto created = BaselineEngine::create(env, process.addressSpace(), baselineOptions);
+    auto created = BaselineEngine::create(engineEnv, mainExec.env, process.addressSpace(),
+                                          baselineOptions);
     if (!created) {
       std::fprintf(stderr, "tiercel-riscv64: cannot start tier 1: %s\n",
                    llvm::toString(created.takeError()).c_str());
@@ -619,27 +714,40 @@ int runProcess(Process &process, const RunOptions &options) {
     }
     baseline = std::move(*created);
     BaselineEngine *tier = baseline.get();
-    engine = {[tier] { return tier->run(); },
+    engine = {[tier](ThreadExec &exec) { return tier->run(exec.env); },
               [tier](uint64_t start, uint64_t length) { tier->invalidateRange(start, length); },
               [tier] { tier->invalidateAll(); },
-              [tier](uint64_t hostPc) { tier->recoverAfterHostFault(hostPc); },
+              [tier](ThreadExec &exec, uint64_t hostPc) {
+                tier->recoverAfterHostFault(exec.env.cpu, hostPc);
+              },
               [tier](const std::unordered_set<uint64_t> *set) { tier->setBreakpoints(set); }};
-    process.tierSummary = [tier] { return tier->summary(); };
+    run.prepare = [](ThreadExec &) {};
+    process.tierSummary = [tier, &process] { return tier->summary(process.instructionsRetired()); };
   } else {
-    interpreter = std::make_unique<UserInterpreter>(env, options.interpreter);
-    UserInterpreter *tier = interpreter.get();
-    engine = {[tier] { return tier->run(); },
-              [tier](uint64_t start, uint64_t length) { tier->invalidateRange(start, length); },
-              [tier] { tier->invalidateAll(); },
-              [tier](uint64_t) { tier->recoverAfterHostFault(); },
-              [tier](const std::unordered_set<uint64_t> *set) { tier->setBreakpoints(set); }};
+    run.prepare = [&options](ThreadExec &exec) {
+      exec.interpreter = std::make_unique<UserInterpreter>(exec.env, options.interpreter);
+    };
+    ThreadRun *threads = &run;
+    engine = {[](ThreadExec &exec) { return exec.interpreter->run(); },
+              [threads](uint64_t start, uint64_t length) {
+                threads->forEach([&](ThreadExec &exec) { exec.interpreter->invalidateRange(start, length); });
+              },
+              [threads] { threads->forEach([](ThreadExec &exec) { exec.interpreter->invalidateAll(); }); },
+              [](ThreadExec &exec, uint64_t) { exec.interpreter->recoverAfterHostFault(); },
+              [threads](const std::unordered_set<uint64_t> *set) {
+                threads->forEach([&](ThreadExec &exec) { exec.interpreter->setBreakpoints(set); });
+              }};
   }
+  run.prepare(mainExec);
+  run.add(mainExec);
   std::unique_ptr<ProfileSession> profileSession;
-  // Called from syscalls that run under the guest lock (munmap, mprotect,
-  // riscv_flush_icache): no guest thread runs, and the profile timer, which
-  // takes the same lock, is not reading the translations.
+  // Called from syscalls that run with the guest lock held exclusively
+  // (munmap, mprotect, riscv_flush_icache): no other guest thread runs,
+  // and the profile timer, which takes the same lock, is not reading the
+  // translations.
   process.invalidateCode = [&](uint64_t start, uint64_t length) {
-    env.resetFetchCache();
+    run.forEach([](ThreadExec &exec) { exec.env.resetFetchCache(); });
+    engineEnv.resetFetchCache();
     if (length >= AddressSpace::kGuestSize)
       engine.invalidateAll();
     else
@@ -647,8 +755,8 @@ int runProcess(Process &process, const RunOptions &options) {
   };
   // The guest lock is this thread's from here on, except in syscalls that
   // may block (guest_thread.h).
-  GuestLock &guestLock = process.guestLock();
-  guestLock.lock();
+  guestLock.addRunner(&cpu.exitRequest);
+  holdGuestLock(process);
   std::vector<profiles::GuestImage> images;
   if (recorder != nullptr) {
     for (const Process::Image &image : process.images())
@@ -657,18 +765,18 @@ int runProcess(Process &process, const RunOptions &options) {
       return collectProfile(process, options.profile, *recorder, baseline.get(), images);
     };
     auto session = ProfileSession::start({options.profile.path, options.profile.intervalSeconds},
-                                         cpu.exitRequest, guestLock, collect);
+                                         guestLock, collect);
     if (!session) {
       std::fprintf(stderr, "tiercel-riscv64: -profile: %s\n",
                    llvm::toString(session.takeError()).c_str());
-      guestLock.unlock();
+      releaseGuestLock(process);
       return 1;
     }
     profileSession = std::move(*session);
     process.setLockSharedWithHelpers(true); // the timer collects while the guest waits
     // At exit, whether by exit_group or by a signal (a guest crash, SIGINT,
     // SIGTERM), before the --summary line. The exiting thread holds the
-    // guest lock.
+    // guest lock exclusively (or is the only thread).
     process.prependBeforeExit([&process, &profileSession, collect] {
       if (profileSession == nullptr)
         return; // a guest fork's child: the profile file is its parent's
@@ -688,13 +796,16 @@ int runProcess(Process &process, const RunOptions &options) {
     process.statisticsSignal = print;
     process.prependBeforeExit(print);
   }
-  // A guest fork (syscalls_exec.cpp), by the thread holding the guest lock:
-  // helper threads stop at a safe point around fork(); the child has only
-  // the forking thread, gets its own code cache and helper threads, and
-  // leaves the profile to its parent (a program it execs writes FILE.PID).
+  // A guest fork (syscalls_exec.cpp), by a thread holding the guest lock
+  // exclusively (or shared when it is the only thread): helper threads stop
+  // at a safe point around fork(); the child has only the forking thread,
+  // gets its own code cache and helper threads, and leaves the profile to
+  // its parent (a program it execs writes FILE.PID).
+  bool forkHeldExclusively = false;
   process.beforeFork = [&] {
     if (baseline != nullptr)
       baseline->beforeFork();
+    forkHeldExclusively = !process.runnersShareGuestLock() || process.syscallsLetGoOfGuestLock();
     guestLock.beforeFork();
   };
   process.afterForkInParent = [&] {
@@ -703,8 +814,13 @@ int runProcess(Process &process, const RunOptions &options) {
       baseline->afterForkInParent();
   };
   process.afterForkInChild = [&] {
-    guestLock.afterForkInChild();
+    GuestThread &forking = process.currentThread();
+    guestLock.afterForkInChild(&forking.registers.exitRequest, forkHeldExclusively);
     process.keepOnlyCurrentThread();
+    {
+      std::lock_guard guard(run.mutex);
+      std::erase_if(run.execs, [&](ThreadExec *exec) { return &exec->thread != &forking; });
+    }
     if (profileSession != nullptr) {
       // Its threads are the parent's; it is never touched again (nor
       // destroyed: that would join them).
@@ -724,8 +840,8 @@ int runProcess(Process &process, const RunOptions &options) {
     logMemoryMap(process);
   }
   installHostSignalHandlers(process.addressSpace(), cpu.exitRequest);
+  setThreadExitRequest(&cpu.exitRequest);
 
-  ThreadRun run{process, engine, profileSession.get()};
   process.startThread = [&run, &options](const CpuState &registers, uint64_t clearChildTid) {
     const char *refused = options.debugger != nullptr            ? "-g (the debugger follows one thread)"
                           : options.baseline.lockstep             ? "--lockstep"
@@ -742,10 +858,11 @@ int runProcess(Process &process, const RunOptions &options) {
   FaultJump jump;
   setThreadFaultJump(&jump);
   if (options.debugger != nullptr)
-    runDebugged(process, env, engine, *options.debugger, jump, profileSession.get());
-  runGuestThread(run, process.currentThread(), jump);
+    runDebugged(process, mainExec, engine, *options.debugger, jump);
+  runGuestThread(run, mainExec, jump);
   setThreadFaultJump(nullptr);
   tRunProcessThread = false;
+  process.holdGuestLockForExit();
   process.invalidateCode = nullptr;
   process.beforeFork = nullptr;
   process.afterForkInParent = nullptr;
@@ -760,7 +877,15 @@ int runProcess(Process &process, const RunOptions &options) {
     static auto *kept = new std::vector<std::unique_ptr<BaselineEngine>>();
     kept->push_back(std::move(baseline));
   }
-  guestLock.unlock();
+  setThreadExitRequest(nullptr);
+  guestLock.removeRunner(&cpu.exitRequest);
+  run.remove(mainExec);
+  if (process.runnersShareGuestLock() && !mainThread.holdsGuestLockExclusively) {
+    guestLock.unlock_shared();
+  } else {
+    mainThread.holdsGuestLockExclusively = false;
+    guestLock.unlock();
+  }
   return process.exitStatus();
 }
 
