@@ -26,7 +26,8 @@
 // BasicLockable and Lockable for the exclusive side (lock, unlock,
 // try_lock), so std::unique_lock works; lock_shared/unlock_shared for the
 // shared side (std::shared_lock works). Not recursive; a shared holder
-// must let go before it asks for the lock exclusively (upgrade()).
+// must let go before it asks for the lock exclusively
+// (withExclusiveGuestLock in runtime/user/process.h).
 #pragma once
 
 #include <algorithm>
@@ -120,27 +121,9 @@ public:
       turn_.notify_all();
   }
 
-  // A shared holder that needs the lock exclusively for `body`: lets go,
-  // waits its turn, runs body, and holds the lock shared again after.
-  // Other exclusive holders may have run in between.
-  template <typename Body> void upgrade(Body body) {
-    unlock_shared();
-    lock();
-    struct Back {
-      GuestLock &lock;
-      ~Back() {
-        lock.unlock();
-        lock.lock_shared();
-      }
-    } back{*this};
-    body();
-  }
-
   // Someone waits for (or holds) the lock exclusively: a runner that sees
   // a yield request should let go at its next safe point.
   bool exclusiveWanted() const { return wanted_.load(std::memory_order_relaxed); }
-  // Old name, for the interpreter's turn-taking.
-  bool contended() const { return exclusiveWanted(); }
 
   // ---- runners: exit-request words to poke when the lock is wanted.
   void addRunner(std::atomic<uint32_t> *exitRequest) {

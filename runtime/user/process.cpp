@@ -152,7 +152,7 @@ void Process::prependBeforeExit(std::function<void()> hook) {
 
 void Process::holdGuestLockForExit() {
   GuestThread &thread = currentThread();
-  if (runnersShare_ && syscallsLetGoOfGuestLock() && !thread.holdsGuestLockExclusively) {
+  if (syscallsLetGoOfGuestLock() && holdsGuestLockShared(thread)) {
     guestLock_.unlock_shared();
     guestLock_.lock();
     thread.holdsGuestLockExclusively = true;

@@ -94,6 +94,15 @@ public:
   // run loop before the first thread starts.
   bool runnersShareGuestLock() const { return runnersShare_; }
   void setRunnersShareGuestLock(bool share) { runnersShare_ = share; }
+  // The guest thread `thread` takes or lets go of the guest lock the way it
+  // holds it: shared as a runner when running threads share it,
+  // exclusively when they take turns or inside withExclusiveGuestLock.
+  void releaseGuestLock(const GuestThread &thread) {
+    holdsGuestLockShared(thread) ? guestLock_.unlock_shared() : guestLock_.unlock();
+  }
+  void takeGuestLock(const GuestThread &thread) {
+    holdsGuestLockShared(thread) ? guestLock_.lock_shared() : guestLock_.lock();
+  }
   // The signal state of the calling guest thread (the main thread's when
   // called from a host thread that runs no guest thread).
   SignalState &signals() { return currentThread().signals; }
@@ -193,6 +202,9 @@ public:
 
 private:
   Process();
+  bool holdsGuestLockShared(const GuestThread &thread) const {
+    return runnersShare_ && !thread.holdsGuestLockExclusively;
+  }
 
   std::unique_ptr<AddressSpace> space_;
   GuestLock guestLock_;
@@ -220,14 +232,12 @@ private:
 // the lock again as the thread held it. The thread's registers are its own
 // (GuestThread::registers), so nothing is saved: only the lock changes.
 template <typename Body> auto withoutGuestLock(Process &process, GuestThread &thread, Body body) {
-  GuestLock &lock = process.guestLock();
-  bool shared = process.runnersShareGuestLock() && !thread.holdsGuestLockExclusively;
-  shared ? lock.unlock_shared() : lock.unlock();
+  process.releaseGuestLock(thread);
   struct Relock {
-    GuestLock &lock;
-    bool shared;
-    ~Relock() { shared ? lock.lock_shared() : lock.lock(); }
-  } relock{lock, shared};
+    Process &process;
+    GuestThread &thread;
+    ~Relock() { process.takeGuestLock(thread); }
+  } relock{process, thread};
   return body();
 }
 

@@ -518,16 +518,6 @@ struct ThreadRun {
   }
 };
 
-// The guest lock as a running thread holds it: shared when threads run in
-// parallel, exclusive when they take turns.
-void holdGuestLock(Process &process) {
-  process.runnersShareGuestLock() ? process.guestLock().lock_shared() : process.guestLock().lock();
-}
-void releaseGuestLock(Process &process) {
-  process.runnersShareGuestLock() ? process.guestLock().unlock_shared()
-                                  : process.guestLock().unlock();
-}
-
 // When a thread other than runProcess's ends the process (exit_group, the
 // last thread's exit), or runProcess's while others still run.
 [[noreturn]] void endProcessFromThread(Process &process) {
@@ -594,8 +584,8 @@ void runGuestThread(ThreadRun &run, ThreadExec &exec, FaultJump &jump) {
       // Another thread waits for the lock exclusively (or, taking turns,
       // at all): let it have its turn.
       if (process.guestLock().exclusiveWanted()) {
-        releaseGuestLock(process);
-        holdGuestLock(process);
+        process.releaseGuestLock(thread);
+        process.takeGuestLock(thread);
       }
       continue;
     }
@@ -647,7 +637,7 @@ int64_t startGuestThread(ThreadRun &run, const CpuState &registers, uint64_t cle
       setThreadFaultJump(&jump);
       setThreadExitRequest(&thread.registers.exitRequest);
       process.guestLock().addRunner(&thread.registers.exitRequest);
-      holdGuestLock(process);
+      process.takeGuestLock(thread);
       deliverSignals(process, thread.registers);
       runGuestThread(run, exec, jump);
       setThreadFaultJump(nullptr);
@@ -756,7 +746,7 @@ int runProcess(Process &process, const RunOptions &options) {
   // The guest lock is this thread's from here on, except in syscalls that
   // may block (guest_thread.h).
   guestLock.addRunner(&cpu.exitRequest);
-  holdGuestLock(process);
+  process.takeGuestLock(mainThread);
   std::vector<profiles::GuestImage> images;
   if (recorder != nullptr) {
     for (const Process::Image &image : process.images())
@@ -769,7 +759,7 @@ int runProcess(Process &process, const RunOptions &options) {
     if (!session) {
       std::fprintf(stderr, "tiercel-riscv64: -profile: %s\n",
                    llvm::toString(session.takeError()).c_str());
-      releaseGuestLock(process);
+      process.releaseGuestLock(mainThread);
       return 1;
     }
     profileSession = std::move(*session);
@@ -880,12 +870,8 @@ int runProcess(Process &process, const RunOptions &options) {
   setThreadExitRequest(nullptr);
   guestLock.removeRunner(&cpu.exitRequest);
   run.remove(mainExec);
-  if (process.runnersShareGuestLock() && !mainThread.holdsGuestLockExclusively) {
-    guestLock.unlock_shared();
-  } else {
-    mainThread.holdsGuestLockExclusively = false;
-    guestLock.unlock();
-  }
+  process.releaseGuestLock(mainThread);
+  mainThread.holdsGuestLockExclusively = false;
   return process.exitStatus();
 }
 

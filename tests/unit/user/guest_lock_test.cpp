@@ -81,26 +81,6 @@ TEST(GuestLockTest, AnExclusiveWaiterAsksTheRunnersToYieldAndKeepsNewReadersOut)
   EXPECT_FALSE(lock.exclusiveWanted());
 }
 
-TEST(GuestLockTest, UpgradeRunsTheBodyAloneAndHoldsSharedAfter) {
-  GuestLock lock;
-  lock.lock_shared();
-  bool ran = false;
-  lock.upgrade([&] {
-    ran = true;
-    EXPECT_FALSE(lock.try_lock()) << "held exclusively inside";
-  });
-  EXPECT_TRUE(ran);
-  std::atomic<bool> done{false};
-  std::thread other([&] {
-    lock.lock_shared(); // shared with us again
-    lock.unlock_shared();
-    done = true;
-  });
-  other.join();
-  EXPECT_TRUE(done.load());
-  lock.unlock_shared();
-}
-
 TEST(GuestLockTest, ExclusiveWaitersAreServedInOrder) {
   GuestLock lock;
   lock.lock();
@@ -119,12 +99,12 @@ TEST(GuestLockTest, ExclusiveWaitersAreServedInOrder) {
     // Each waiter takes its ticket before the next starts.
     std::this_thread::sleep_for(10ms);
   }
-  EXPECT_TRUE(lock.contended());
+  EXPECT_TRUE(lock.exclusiveWanted());
   lock.unlock();
   for (std::thread &waiter : waiters)
     waiter.join();
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
-  EXPECT_FALSE(lock.contended());
+  EXPECT_FALSE(lock.exclusiveWanted());
 }
 
 TEST(GuestLockTest, AWaiterThatGivesUpDoesNotBlockTheQueue) {
@@ -188,7 +168,7 @@ TEST(GuestLockTest, TheForkChildHoldsTheLockWithoutTheParentsWaiters) {
     lock.lock();
     lock.unlock();
   });
-  while (!lock.contended())
+  while (!lock.exclusiveWanted())
     std::this_thread::yield();
   std::this_thread::sleep_for(5ms);
   lock.beforeFork();
@@ -198,7 +178,7 @@ TEST(GuestLockTest, TheForkChildHoldsTheLockWithoutTheParentsWaiters) {
     // The waiter does not exist here: its ticket must be forgotten, or the
     // next lock() would wait for a turn that never comes.
     lock.afterForkInChild(&exitRequest, true);
-    bool ok = !lock.contended();
+    bool ok = !lock.exclusiveWanted();
     lock.unlock();
     ok = ok && lock.try_lock();
     lock.unlock();
@@ -210,7 +190,7 @@ TEST(GuestLockTest, TheForkChildHoldsTheLockWithoutTheParentsWaiters) {
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  EXPECT_TRUE(lock.contended()) << "the parent's waiter still waits";
+  EXPECT_TRUE(lock.exclusiveWanted()) << "the parent's waiter still waits";
   lock.unlock();
   waiter.join();
 }
