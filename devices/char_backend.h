@@ -16,6 +16,12 @@ class CharBackend {
 public:
   virtual ~CharBackend() = default;
   virtual void write(uint8_t byte) = 0;
+  // Several bytes at once (a virtio console's transmit buffer): one host
+  // write where the back end can; by default write() per byte.
+  virtual void writeBytes(const uint8_t *data, size_t size) {
+    for (size_t i = 0; i < size; ++i)
+      write(data[i]);
+  }
   // Input: called for each byte the host side produces. Set once, before
   // input starts.
   void setReceiver(std::function<void(uint8_t)> receiver) { receiver_ = std::move(receiver); }

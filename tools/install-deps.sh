@@ -9,6 +9,7 @@ packages=(
   libcapstone-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev
   libsdl2-dev libfdt-dev
+  libpng-dev xvfb xdotool
   gcc-riscv64-linux-gnu g++-riscv64-linux-gnu libc6-dev-riscv64-cross
   gcc-riscv64-unknown-elf
   qemu-user
@@ -17,6 +18,7 @@ packages=(
   gdb-multiarch
   linux-source-6.1 bc flex bison cpio xz-utils dpkg-dev file
   opensbi qemu-system-misc
+  libslirp-dev
 )
 
 missing=()

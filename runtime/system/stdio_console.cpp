@@ -24,6 +24,7 @@ int gSavedModeFd = -1;
 constexpr const char *kHelp = "\r\n"
                               "C-a h    print this help\r\n"
                               "C-a x    exit emulator\r\n"
+                              "C-a c    switch input between the serial and virtio consoles\r\n"
                               "C-a C-a  sends C-a\r\n";
 
 void writeAll(int fd, const void *data, size_t size) {
@@ -102,6 +103,11 @@ void StdioConsole::write(uint8_t byte) {
   writeAll(outputFd_, &byte, 1);
 }
 
+void StdioConsole::writeBytes(const uint8_t *data, size_t size) {
+  std::lock_guard lock(outputMutex_);
+  writeAll(outputFd_, data, size);
+}
+
 void StdioConsole::writeText(const char *text) {
   std::lock_guard lock(outputMutex_);
   writeAll(outputFd_, text, std::strlen(text));
@@ -162,6 +168,13 @@ void StdioConsole::handleByte(uint8_t byte) {
     case 'h':
     case 'H':
     case '?': writeText(kHelp); return;
+    case 'c':
+    case 'C': {
+      std::lock_guard lock(clientMutex_);
+      if (client_ != nullptr)
+        client_->consoleSwitchFocus();
+      return;
+    }
     case kEscape: break; // C-a C-a: one C-a for the guest
     default: return;     // not a key of ours: dropped, as QEMU does
     }

@@ -6,7 +6,8 @@
 //   restored on exit, on the signals the tool handles and on fatal signals.
 // - A reader thread feeds the bytes to the attached client (the board's
 //   ConsoleCharBackend), through the escape key Ctrl-A as QEMU's mux does:
-//   Ctrl-A x quits, Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends one Ctrl-A.
+//   Ctrl-A x quits, Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends one Ctrl-A,
+//   Ctrl-A c switches input between consoles (a client with several).
 //   Escapes work whether or not stdin is a terminal. End of input stops
 //   the reader, not the guest.
 // - Flow control (QEMU's can_receive): bytes for the guest wait in a queue
@@ -42,6 +43,9 @@ public:
     virtual size_t consoleRoom() = 0;
     // The user asked to quit (Ctrl-A x, a signal): exit with `status`.
     virtual void consoleQuit(int status) = 0;
+    // Ctrl-A c: move input to the next of the client's consoles, if it has
+    // several (console_mux.h: the UART and virtio consoles).
+    virtual void consoleSwitchFocus() {}
   };
 
   static constexpr uint8_t kEscape = 0x01; // Ctrl-A
@@ -59,6 +63,7 @@ public:
   void stop();
 
   void write(uint8_t byte);
+  void writeBytes(const uint8_t *data, size_t size);
   void writeText(const char *text); // host messages (help, quit notice)
 
   // The receiver of input and quit requests; nullptr detaches.

@@ -32,6 +32,24 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
   w.string("stdout-path", "/soc/serial@10000000");
   if (!settings.rngSeed.empty())
     w.bytes("rng-seed", settings.rngSeed);
+  if (settings.framebuffer) {
+    // Documentation/devicetree/bindings/display/simple-framebuffer.yaml;
+    // /chosen gets the cells and an identity "ranges" so the node's reg
+    // translates (Linux creates its device from /chosen explicitly).
+    const VirtTreeSettings::FramebufferNode &fb = *settings.framebuffer;
+    w.cell("#address-cells", 2);
+    w.cell("#size-cells", 2);
+    w.empty("ranges");
+    w.begin(fdt::nodeName("framebuffer", fb.base));
+    w.string("compatible", "simple-framebuffer");
+    w.reg(fb.base, fb.size);
+    w.cell("width", fb.width);
+    w.cell("height", fb.height);
+    w.cell("stride", fb.stride);
+    w.string("format", fb.format.c_str());
+    w.string("status", "okay");
+    w.end();
+  }
   w.end();
 
   // Linux's syscon-poweroff and syscon-reboot drivers write these values

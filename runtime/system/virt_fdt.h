@@ -29,6 +29,14 @@ struct VirtTreeSettings {
   uint64_t ramBase = 0;
   uint64_t ramSize = 0;
   std::vector<uint8_t> rngSeed; // /chosen/rng-seed; empty: none
+  // A simple-framebuffer node (/chosen/framebuffer@BASE, the binding's
+  // place for a framebuffer firmware set up), or none.
+  struct FramebufferNode {
+    uint64_t base = 0, size = 0;
+    uint32_t width = 0, height = 0, stride = 0;
+    std::string format; // "x8r8g8b8"
+  };
+  std::optional<FramebufferNode> framebuffer;
 };
 
 // The board's tree, padded to kFdtPaddedSize, without bootargs or initrd.

@@ -5,7 +5,8 @@
 #                      tinyconfig + tools/guest/kernel.config
 #   initramfs.cpio.gz  static busybox from Debian's busybox source package
 #                      (defconfig + tools/guest/busybox.config), the /init in
-#                      tools/guest/init, and the files of any --extra DIR
+#                      tools/guest/init, udhcpc's hook (udhcpc.script) and the
+#                      files of any --extra DIR
 #
 # The results are cached outside the build tree, in
 # ${TIERCEL_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tiercel/guest}, under
@@ -33,6 +34,7 @@ readonly script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly kernel_fragment="$script_dir/kernel.config"
 readonly busybox_fragment="$script_dir/busybox.config"
 readonly init_script="$script_dir/init"
+readonly udhcpc_script="$script_dir/udhcpc.script" # /usr/share/udhcpc/default.script
 readonly linux_tarball=/usr/src/linux-source-6.1.tar.xz
 readonly cross=riscv64-linux-gnu-
 readonly marker_file=.complete # written last into every finished cache entry
@@ -170,7 +172,7 @@ compute_keys() {
   busybox_key=$({ echo "busybox $bb_version"; echo "$tool";
                   echo "libc $(pkg_version libc6-dev-riscv64-cross)";
                   cat "$busybox_fragment" "$0"; } | hash_of)
-  image_key=$({ echo "$kernel_key $busybox_key"; cat "$init_script" "$0"; extras_digest; } | hash_of)
+  image_key=$({ echo "$kernel_key $busybox_key"; cat "$init_script" "$udhcpc_script" "$0"; extras_digest; } | hash_of)
   kernel_dir="$cache_dir/kernel-$kernel_key"
   busybox_dir="$cache_dir/busybox-$busybox_key"
   image_dir="$cache_dir/$image_key"
@@ -353,6 +355,9 @@ build_initramfs() {
     ln -sf /bin/busybox "$root$applet"
   done <"$busybox_dir/busybox.links"
   cp "$init_script" "$root/init"; chmod 0755 "$root/init"
+  mkdir -p "$root/usr/share/udhcpc"
+  cp "$udhcpc_script" "$root/usr/share/udhcpc/default.script"
+  chmod 0755 "$root/usr/share/udhcpc/default.script"
   echo "tiercel" >"$root/etc/hostname"
   printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
   printf 'root:x:0:\n' >"$root/etc/group"

@@ -18,12 +18,18 @@
 
 #include "devices/block_backend.h"
 #include "devices/char_backend.h"
+#include "devices/framebuffer.h"
 #include "runtime/system/boot_loader.h"
+#include "runtime/system/console_mux.h"
+#include "runtime/system/display.h"
+#include "runtime/system/slirp_network.h"
 #include "runtime/system/spike_board.h"
 #include "runtime/system/stdio_console.h"
 #include "runtime/system/system_run_loop.h"
 #include "runtime/system/virt_board.h"
 #include "tools/tiercel-system-riscv64/options.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 
 namespace {
 
@@ -117,8 +123,57 @@ openDrives(const tools::SystemCommandLine &line) {
   return disks;
 }
 
+// The -netdev networks, started once for the whole run (hostfwd ports stay
+// bound across guest reboots); each board's virtio-net card attaches.
+llvm::Expected<std::vector<std::unique_ptr<SlirpNetwork>>>
+openNetworks(const tools::SystemCommandLine &line) {
+  std::vector<std::unique_ptr<SlirpNetwork>> networks;
+  for (const tools::NetdevSpec &netdev : line.netdevs) {
+    auto network = SlirpNetwork::create(netdev.user);
+    if (!network)
+      return network.takeError();
+    networks.push_back(std::move(*network));
+  }
+  return networks;
+}
+
+// The stdio console's ports (console_mux.h): the UART, then one per
+// virtio-serial-device.
+std::vector<std::string> consolePortNames(const tools::SystemCommandLine &line) {
+  std::vector<std::string> names = {"the UART (ttyS0)"};
+  size_t consoles = 0;
+  for (const tools::VirtioDeviceSpec &spec : line.virtioDevices)
+    consoles += spec.type == tools::VirtioDeviceSpec::Type::Console ? 1 : 0;
+  for (size_t index = 0; index < consoles; ++index)
+    names.push_back(consoles == 1 ? "the virtio console (hvc0)"
+                                  : "virtio console " + std::to_string(index));
+  return names;
+}
+
+// The port input starts on: the guest's /dev/console, which is what the
+// kernel command line's last console= names (hvcN: virtio console N; no
+// console=: the device tree's stdout-path, the UART).
+size_t initialConsoleFocus(const tools::SystemCommandLine &line, size_t ports) {
+  llvm::SmallVector<llvm::StringRef, 16> words;
+  llvm::StringRef(line.append).split(words, ' ', -1, false);
+  size_t focus = 0;
+  for (llvm::StringRef word : words) {
+    if (!word.consume_front("console="))
+      continue;
+    llvm::StringRef name = word.split(',').first;
+    unsigned index = 0;
+    focus = name.consume_front("hvc") && !name.getAsInteger(10, index) && index + 1 < ports
+                ? index + 1
+                : 0;
+  }
+  return focus;
+}
+
 VirtBoardConfig boardConfig(const tools::SystemCommandLine &line,
-                            const std::vector<std::unique_ptr<devices::RawFileDisk>> &disks) {
+                            const std::vector<std::unique_ptr<devices::RawFileDisk>> &disks,
+                            const std::vector<std::unique_ptr<SlirpNetwork>> &networks,
+                            const std::vector<devices::CharBackend *> &virtioConsoles) {
+  size_t consoles = 0;
   VirtBoardConfig config;
   config.ramSize = line.ramBytes;
   for (size_t index = 0; index < line.virtioDevices.size(); ++index) {
@@ -129,6 +184,22 @@ VirtBoardConfig boardConfig(const tools::SystemCommandLine &line,
       device.type = VirtioDeviceConfig::Type::Blk;
       device.disk = disks.at(static_cast<size_t>(spec.drive)).get();
       device.serial = spec.serial;
+    } else if (spec.type == tools::VirtioDeviceSpec::Type::Keyboard ||
+               spec.type == tools::VirtioDeviceSpec::Type::Mouse ||
+               spec.type == tools::VirtioDeviceSpec::Type::Tablet) {
+      device.type = spec.type == tools::VirtioDeviceSpec::Type::Keyboard
+                        ? VirtioDeviceConfig::Type::Keyboard
+                    : spec.type == tools::VirtioDeviceSpec::Type::Mouse
+                        ? VirtioDeviceConfig::Type::Mouse
+                        : VirtioDeviceConfig::Type::Tablet;
+      device.serial = spec.serial;
+    } else if (spec.type == tools::VirtioDeviceSpec::Type::Net) {
+      device.type = VirtioDeviceConfig::Type::Net;
+      device.network = networks.at(static_cast<size_t>(spec.netdev)).get();
+      device.mac = spec.mac;
+    } else if (spec.type == tools::VirtioDeviceSpec::Type::Console) {
+      device.type = VirtioDeviceConfig::Type::Console;
+      device.console = virtioConsoles.at(consoles++);
     } else {
       device.type = VirtioDeviceConfig::Type::Rng;
     }
@@ -148,6 +219,8 @@ struct Machine {
   const tools::SystemCommandLine &line;
   const std::vector<std::unique_ptr<devices::RawFileDisk>> &disks;
   std::optional<SpikeBoardConfig> spike; // -machine spike
+  devices::Framebuffer *framebuffer = nullptr; // virt: -device simple-framebuffer, -display
+  const std::vector<std::unique_ptr<SlirpNetwork>> *networks = nullptr; // -netdev, -nic
 };
 
 // -machine spike: the HTIF words from the program's symbols (the kernel's,
@@ -158,6 +231,10 @@ llvm::Expected<SpikeBoardConfig> spikeConfig(const tools::SystemCommandLine &lin
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "-machine spike has no virtio-mmio slots: -drive and -device "
                                    "need -machine virt");
+  if (line.framebuffer)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "-machine spike has no framebuffer: %s needs -machine virt",
+                                   line.framebuffer->text.c_str());
   SpikeBoardConfig config;
   config.ramSize = line.ramBytes;
   HtifSymbols symbols;
@@ -186,23 +263,59 @@ llvm::Expected<SpikeBoardConfig> spikeConfig(const tools::SystemCommandLine &lin
   return config;
 }
 
+// `virtioConsoles`: the host end of each virtio-serial-device, in order.
 llvm::Expected<std::unique_ptr<Board>>
-createBoard(const Machine &machine, devices::CharBackend &console, devices::CharBackend &errors) {
+createBoard(const Machine &machine, devices::CharBackend &console, devices::CharBackend &errors,
+            const std::vector<devices::CharBackend *> &virtioConsoles) {
   if (machine.spike) {
     auto board = SpikeBoard::create(*machine.spike, console, errors);
     if (!board)
       return board.takeError();
     return std::unique_ptr<Board>(std::move(*board));
   }
-  auto board = VirtBoard::create(boardConfig(machine.line, machine.disks), console);
+  VirtBoardConfig config =
+      boardConfig(machine.line, machine.disks, *machine.networks, virtioConsoles);
+  config.framebuffer = machine.framebuffer;
+  auto board = VirtBoard::create(config, console);
   if (!board)
     return board.takeError();
   return std::unique_ptr<Board>(std::move(*board));
 }
 
+// The -display host end: a window, screenshots, or nothing (null). With
+// no -display, a framebuffer gets a window when one can be opened.
+llvm::Expected<std::unique_ptr<Display>>
+startDisplay(const tools::SystemCommandLine &line, devices::Framebuffer *framebuffer,
+             StdioConsole &console) {
+  using Type = tools::DisplaySpec::Type;
+  DisplayConfig config;
+  config.framebuffer = framebuffer;
+  config.screendump = line.display.screendump;
+  config.intervalMs = line.display.intervalMs;
+  config.title = "Tiercel " + line.machine + " - " + line.tier; // as QEMU's "QEMU (name)"
+  config.quit = [&console] { console.requestQuit(0); };
+  switch (line.display.type) {
+  case Type::Sdl: config.kind = DisplayConfig::Kind::Sdl; break;
+  case Type::Png: config.kind = DisplayConfig::Kind::Png; break;
+  case Type::None: config.kind = DisplayConfig::Kind::None; break;
+  case Type::Default:
+    config.kind = framebuffer != nullptr ? DisplayConfig::Kind::Sdl : DisplayConfig::Kind::None;
+    config.fallBackToNone = true;
+    break;
+  }
+  if (config.kind == DisplayConfig::Kind::None && config.screendump.empty())
+    return nullptr;
+  std::string warning;
+  auto display = Display::start(config, warning);
+  if (display && !warning.empty())
+    std::fprintf(stderr, "%s: warning: %s\n", kTool, warning.c_str());
+  return display;
+}
+
 int dumpDeviceTree(const Machine &machine, const BootImages &images) {
   devices::MemoryCharBackend console;
-  auto board = createBoard(machine, console, console);
+  auto board = createBoard(machine, console, console,
+                           std::vector<devices::CharBackend *>(virt::kVirtioSlots, &console));
   if (!board)
     return failure(llvm::toString(board.takeError()));
   auto layout = loadBootImages(**board, images);
@@ -246,6 +359,16 @@ int main(int argc, char **argv) {
     std::fputs(tools::systemDeviceTypesText().c_str(), stdout);
     return 0;
   }
+  if (line.displayHelp) {
+    std::fputs(tools::systemDisplayTypesText().c_str(), stdout);
+    return 0;
+  }
+  if (line.netdevHelp || line.chardevHelp) {
+    std::fputs((line.netdevHelp ? tools::systemNetdevTypesText() : tools::systemChardevTypesText())
+                   .c_str(),
+               stdout);
+    return 0;
+  }
   if (!line.unimplemented.empty())
     return failure("unimplemented: " + line.unimplemented.front());
 
@@ -257,12 +380,28 @@ int main(int argc, char **argv) {
     return failure(llvm::toString(disks.takeError()));
   for (const std::string &warning : line.warnings)
     std::fprintf(stderr, "%s: warning: %s\n", kTool, warning.c_str());
-  Machine machine{line, *disks, std::nullopt};
+  // slirp writes to host sockets whose peers may be gone (slirp_network.h).
+  if (!line.netdevs.empty())
+    std::signal(SIGPIPE, SIG_IGN);
+  auto networks = openNetworks(line);
+  if (!networks)
+    return failure(llvm::toString(networks.takeError()));
+  Machine machine{line, *disks, std::nullopt, nullptr, &*networks};
   if (line.machine == "spike") {
     auto spike = spikeConfig(line, *images);
     if (!spike)
       return failure(llvm::toString(spike.takeError()));
     machine.spike = *spike;
+  }
+  std::unique_ptr<devices::Framebuffer> framebuffer;
+  if (line.framebuffer && !machine.spike) {
+    auto created = devices::Framebuffer::create(line.framebuffer->width, line.framebuffer->height,
+                                                virt::kFramebufferWindow);
+    if (!created)
+      return failure("-device " + line.framebuffer->text + ": " +
+                     llvm::toString(created.takeError()));
+    framebuffer = std::move(*created);
+    machine.framebuffer = framebuffer.get();
   }
   if (!line.dumpDtb.empty())
     return dumpDeviceTree(machine, *images);
@@ -285,6 +424,11 @@ int main(int argc, char **argv) {
   options.interpreter.logExec = line.logExec;
   options.interpreter.logCpu = line.logCpu;
   options.interpreter.logFpu = line.logFpu;
+  if (line.logGuestErrors)
+    for (const std::unique_ptr<SlirpNetwork> &network : *networks)
+      network->setGuestErrorReporter([log](const std::string &message) {
+        std::fprintf(log, "guest_errors: %s\n", message.c_str());
+      });
 
   // Signals: blocked before any thread starts, so only the signal thread
   // takes them.
@@ -293,6 +437,8 @@ int main(int argc, char **argv) {
   for (int signal : {SIGINT, SIGTERM, SIGHUP})
     sigaddset(&quitSignals, signal);
   pthread_sigmask(SIG_BLOCK, &quitSignals, nullptr);
+  if (!line.display.screendump.empty())
+    blockScreendumpSignal(); // SIGUSR1: a screenshot (display.h)
   for (int signal : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
     std::signal(signal, fatalSignalHandler);
 
@@ -302,6 +448,11 @@ int main(int argc, char **argv) {
   if (!console.start())
     return failure(std::string("cannot start the console: ") + std::strerror(errno));
   startSignalThread(console, quitSignals);
+  auto display = startDisplay(line, machine.framebuffer, console);
+  if (!display) {
+    console.stop();
+    return failure(llvm::toString(display.takeError()));
+  }
 
   auto started = std::chrono::steady_clock::now();
   SystemRunResult total;
@@ -309,8 +460,14 @@ int main(int argc, char **argv) {
   std::string failureMessage;
   StderrCharBackend errors;
   for (unsigned boot = 0;; ++boot) {
-    ConsoleCharBackend backend(console);
-    auto board = createBoard(machine, backend, errors);
+    // The UART and the virtio consoles share the stdio console (Ctrl-A c).
+    std::vector<std::string> portNames = consolePortNames(line);
+    ConsoleMux consoles(console, portNames, initialConsoleFocus(line, portNames.size()));
+    devices::CharBackend &backend = consoles.port(0);
+    std::vector<devices::CharBackend *> virtioConsoles;
+    for (size_t port = 1; port < consoles.portCount(); ++port)
+      virtioConsoles.push_back(&consoles.port(port));
+    auto board = createBoard(machine, backend, errors, virtioConsoles);
     if (!board) {
       console.stop();
       return failure(llvm::toString(board.takeError()));
@@ -324,9 +481,13 @@ int main(int argc, char **argv) {
       return failure(message);
     }
     Board *current = board->get();
-    backend.attach([current](int quitStatus) { current->requestQuit(quitStatus); });
+    consoles.attach([current](int quitStatus) { current->requestQuit(quitStatus); });
+    if (*display && !machine.spike) // the window's keys and pointer go to this boot's devices
+      (*display)->input().attach(static_cast<VirtBoard *>(current)->inputDevices());
     SystemRunResult result = runBoard(*current, options);
-    backend.detach();
+    if (*display)
+      (*display)->input().detach();
+    consoles.detach();
     failureMessage = current->failureMessage();
     total.instructions += result.instructions;
     total.interrupts += result.interrupts;
@@ -342,6 +503,9 @@ int main(int argc, char **argv) {
       status = 0; // -no-reboot: a reboot ends the run cleanly
     break;
   }
+  if (*display)
+    if (llvm::Error error = (*display)->stop()) // the last screenshot
+      std::fprintf(stderr, "%s: %s\n", kTool, llvm::toString(std::move(error)).c_str());
   console.stop();
   if (!failureMessage.empty())
     std::fprintf(stderr, "%s: %s\n", kTool, failureMessage.c_str());
@@ -353,6 +517,11 @@ int main(int argc, char **argv) {
                  " exceptions, %" PRIu64 " interrupts, %" PRIu64 " wfi sleeps\n",
                  seconds, total.instructions, total.instructions / seconds / 1e6, total.exceptions,
                  total.interrupts, total.sleeps);
+    for (const std::unique_ptr<SlirpNetwork> &network : *networks)
+      std::fprintf(log, "stats: -netdev user,id=%s: %" PRIu64 " frames from the guest, %" PRIu64
+                        " to it\n",
+                   network->config().id.c_str(), network->framesFromGuest(),
+                   network->framesToGuest());
   }
   std::fflush(stdout);
   if (log != stderr)

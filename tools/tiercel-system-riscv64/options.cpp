@@ -23,6 +23,7 @@ enum class OptionId {
   Append,
   Dtb,
   Nographic,
+  Display,
   Serial,
   NoReboot,
   Smp,
@@ -31,6 +32,9 @@ enum class OptionId {
   Tier,
   Drive,
   Device,
+  Netdev, // net_options.cpp
+  Nic,
+  Chardev,
   Unimplemented, // QEMU options for devices this board does not have yet
 };
 
@@ -61,7 +65,12 @@ constexpr OptionSpec kOptions[] = {
     {OptionId::Append, "append", "args", "the kernel command line (/chosen/bootargs)"},
     {OptionId::Dtb, "dtb", "file", "use this device tree instead of the board's"},
     {OptionId::Nographic, "nographic", nullptr,
-     "no display: the console is the UART on stdin/stdout (always the case for now)"},
+     "no window: the console is the UART on stdin/stdout (a -device simple-framebuffer "
+     "still exists, unseen)"},
+    {OptionId::Display, "display", "sdl|none|png:FILE|help",
+     "where the framebuffer is shown: sdl (a window; ,screendump=FILE), none, png:FILE "
+     "(headless: a PNG screenshot at the end, on SIGUSR1 and with ,interval=SECONDS every so "
+     "often); sdl and png add a 640x480 framebuffer if no -device simple-framebuffer gives one"},
     {OptionId::Serial, "serial", "mon:stdio|stdio", "the UART's host end (stdin/stdout)"},
     {OptionId::NoReboot, "no-reboot", nullptr,
      "exit when the guest reboots (default: reboot the board)"},
@@ -76,9 +85,16 @@ constexpr OptionSpec kOptions[] = {
      "a raw disk image: if=none is attached by -device virtio-blk-device,drive=ID; if=virtio "
      "gets a virtio-blk device of its own"},
     {OptionId::Device, "device", "TYPE[,prop=value...]",
-     "a virtio-mmio device: virtio-blk-device,drive=ID[,serial=S] or virtio-rng-device "
-     "('-device help' lists them)"},
-    {OptionId::Unimplemented, "netdev", "spec", "(not implemented yet)"},
+     "a virtio-mmio device: virtio-blk-device,drive=ID[,serial=S], virtio-rng-device, "
+     "virtio-keyboard-device, virtio-mouse-device, virtio-tablet-device; or the framebuffer: "
+     "simple-framebuffer[,xres=W,yres=H] ('-device help' lists them)"},
+    {OptionId::Netdev, "netdev", "user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...",
+     "user-mode networking (slirp) for -device virtio-net-device,netdev=ID[,mac=MAC] "
+     "('-netdev help')"},
+    {OptionId::Nic, "nic", "user[,hostfwd=...][,mac=MAC]|none",
+     "a virtio-net-device on its own user-mode network (-netdev user and -device in one)"},
+    {OptionId::Chardev, "chardev", "stdio,id=ID[,mux=on]",
+     "the stdio console as a chardev, for -serial chardev:ID and -device virtconsole,chardev=ID"},
 };
 
 struct LogItem {
@@ -157,16 +173,10 @@ llvm::Error parseMachine(SystemCommandLine &line, llvm::StringRef value) {
 
 constexpr unsigned kVirtioSlots = 8; // the virt board's virtio-mmio slots
 
-// One key=value of a QEMU option list. `key` is empty for a bare word (the
-// -device type).
-struct OptionPair {
-  std::string key;
-  std::string value;
-  bool hasValue = false;
-};
+} // namespace
 
-// QEMU's option-list syntax: comma-separated key=value pairs; ",," stands
-// for a comma inside a value (a file name with a comma in it).
+// QEMU's option-list syntax (options.h): comma-separated key=value pairs;
+// ",," stands for a comma inside a value (a file name with a comma in it).
 std::vector<OptionPair> splitOptionList(llvm::StringRef text) {
   std::vector<OptionPair> pairs;
   std::string current;
@@ -196,6 +206,8 @@ std::vector<OptionPair> splitOptionList(llvm::StringRef text) {
   flush();
   return pairs;
 }
+
+namespace {
 
 // QEMU's -drive keys this board does not implement: accepted by QEMU, so
 // they are "unimplemented" here rather than unknown.
@@ -293,15 +305,73 @@ constexpr DeviceType kDeviceTypes[] = {
      "a disk: drive=ID (an if=none -drive), serial=S (its ID string)"},
     {"virtio-rng-device", VirtioDeviceSpec::Type::Rng,
      "an entropy source filled from the host's getrandom()"},
+    {"virtio-keyboard-device", VirtioDeviceSpec::Type::Keyboard,
+     "a keyboard fed by the display window's keys (serial=S)"},
+    {"virtio-mouse-device", VirtioDeviceSpec::Type::Mouse,
+     "a relative mouse fed by the window (click to grab, Ctrl-Alt-G releases; serial=S)"},
+    {"virtio-tablet-device", VirtioDeviceSpec::Type::Tablet,
+     "an absolute pointer that follows the host pointer over the window (serial=S)"},
+    {"virtio-net-device", VirtioDeviceSpec::Type::Net,
+     "a network card: netdev=ID (a -netdev user), mac=52:54:00:12:34:56 (the default, then "
+     ":57, ...)"},
+    {"virtio-serial-device", VirtioDeviceSpec::Type::Console,
+     "a virtio console with one port, the guest's hvc0: it shares the stdio console with the "
+     "UART (input goes where -append's last console= says, Ctrl-A c switches); "
+     "virtconsole[,chardev=ID] after it is accepted (chardev: a -chardev stdio)"},
 };
+
+// The framebuffer is no virtio device (devices/framebuffer.h): its own
+// -device type, outside the virtio-mmio slots.
+constexpr const char *kFramebufferDevice = "simple-framebuffer";
+constexpr const char *kFramebufferHelp =
+    "the framebuffer (fbcon in Linux): xres=W, yres=H (default 640x480); -display shows it";
+
+bool isInputType(VirtioDeviceSpec::Type type) {
+  return type == VirtioDeviceSpec::Type::Keyboard || type == VirtioDeviceSpec::Type::Mouse ||
+         type == VirtioDeviceSpec::Type::Tablet;
+}
+
+// "virtio-blk-device, virtio-rng-device, ...": every -device type, for messages.
+std::string deviceTypeList() {
+  std::string list;
+  for (const DeviceType &type : kDeviceTypes)
+    list += std::string(type.name) + ", ";
+  return list + kFramebufferDevice;
+}
+
+llvm::Error parseFramebufferDevice(SystemCommandLine &line, const std::string &text,
+                                   const std::vector<OptionPair> &pairs) {
+  auto fail = [&](const std::string &why) { return optionError("-device " + text + ": " + why); };
+  if (line.framebuffer)
+    return fail("the board has one framebuffer, and -device " + line.framebuffer->text +
+                " gives it already");
+  FramebufferSpec framebuffer;
+  framebuffer.text = text;
+  for (size_t i = 1; i < pairs.size(); ++i) {
+    const OptionPair &pair = pairs[i];
+    if (!pair.hasValue)
+      return fail("'" + pair.key + "' is not property=value");
+    if (pair.key == "id")
+      continue;
+    uint32_t *side = pair.key == "xres"   ? &framebuffer.width
+                     : pair.key == "yres" ? &framebuffer.height
+                                          : nullptr;
+    if (side == nullptr)
+      return fail("unknown property '" + pair.key + "' of " + kFramebufferDevice +
+                  " (it has xres, yres, id)");
+    if (llvm::StringRef(pair.value).getAsInteger(10, *side) || *side < 16 || *side > 4096)
+      return fail(pair.key + " must be a number of pixels from 16 to 4096, not '" + pair.value +
+                  "'");
+  }
+  line.framebuffer = framebuffer;
+  return llvm::Error::success();
+}
 
 // QEMU device types this board does not have (yet): "unimplemented", not
 // unknown. The PCI ones need a PCI bus, which the virt board here lacks.
 constexpr const char *kUnimplementedDeviceTypes[] = {
-    "virtio-net-device",        "virtio-gpu-device",    "virtio-keyboard-device",
-    "virtio-mouse-device",      "virtio-tablet-device", "virtio-serial-device",
-    "virtio-9p-device",         "virtio-scsi-device",   "virtio-balloon-device",
-    "virtio-input-host-device", "virtconsole",          "virtserialport"};
+    "virtio-gpu-device",     "virtio-9p-device",         "virtio-scsi-device",
+    "virtio-balloon-device", "virtio-input-host-device", "ramfb"};
 
 llvm::Error parseDevice(SystemCommandLine &line, const std::string &text,
                         std::vector<VirtioDeviceSpec> &devices) {
@@ -316,13 +386,18 @@ llvm::Error parseDevice(SystemCommandLine &line, const std::string &text,
     line.deviceHelp = true;
     return llvm::Error::success();
   }
+  if (typeName == kFramebufferDevice)
+    return parseFramebufferDevice(line, text, pairs);
+  if (typeName == "virtconsole" || typeName == "virtserialport")
+    return parseConsolePort(line, text, pairs, devices); // net_options.cpp
   const DeviceType *type = nullptr;
   for (const DeviceType &candidate : kDeviceTypes)
     if (typeName == candidate.name)
       type = &candidate;
   if (type == nullptr) {
     llvm::StringRef name(typeName);
-    if (name.ends_with("-pci") || name == "virtio-blk" || name == "virtio-rng") {
+    if (name.ends_with("-pci") || name == "virtio-blk" || name == "virtio-rng" ||
+        name == "virtio-net" || name == "virtio-serial") {
       std::string mmio = (name.ends_with("-pci") ? name.drop_back(4) : name).str() + "-device";
       return fail("this board has no PCI bus: use " + mmio + " (virtio-mmio)");
     }
@@ -330,12 +405,14 @@ llvm::Error parseDevice(SystemCommandLine &line, const std::string &text,
       line.unimplemented.push_back("-device " + typeName);
       return llvm::Error::success();
     }
-    return fail("unknown device type '" + typeName +
-                "' (this board has: virtio-blk-device, virtio-rng-device; '-device help')");
+    return fail("unknown device type '" + typeName + "' (this board has: " + deviceTypeList() +
+                "; '-device help')");
   }
   VirtioDeviceSpec device;
   device.type = type->type;
   device.text = text;
+  if (device.type == VirtioDeviceSpec::Type::Net || device.type == VirtioDeviceSpec::Type::Console)
+    return parseNetworkOrConsoleDevice(line, text, pairs, std::move(device), devices);
   for (size_t i = 1; i < pairs.size(); ++i) {
     const OptionPair &pair = pairs[i];
     if (!pair.hasValue)
@@ -346,17 +423,91 @@ llvm::Error parseDevice(SystemCommandLine &line, const std::string &text,
       if (pair.value.empty())
         return fail("drive= is empty");
       device.driveId = pair.value; // resolved once every -drive is known, as QEMU does
-    } else if (device.type == VirtioDeviceSpec::Type::Blk && pair.key == "serial") {
+    } else if ((device.type == VirtioDeviceSpec::Type::Blk || isInputType(device.type)) &&
+               pair.key == "serial") {
       device.serial = pair.value;
     } else {
       return fail("unknown property '" + pair.key + "' of " + typeName +
                   (device.type == VirtioDeviceSpec::Type::Blk ? " (it has drive, serial, id)"
+                   : isInputType(device.type)                 ? " (it has serial, id)"
                                                               : " (it has id)"));
     }
   }
   if (device.type == VirtioDeviceSpec::Type::Blk && device.driveId.empty())
     return fail("drive property not set (drive=ID of an if=none -drive)");
   devices.push_back(std::move(device));
+  return llvm::Error::success();
+}
+
+// ---- -display ----
+
+struct DisplayType {
+  const char *name;
+  const char *help;
+};
+
+constexpr DisplayType kDisplayTypes[] = {
+    {"sdl", "a window (SDL2) showing the framebuffer scaled to its size; keys, pointer,\n"
+            "buttons and wheel go to the virtio keyboard, mouse and tablet devices;\n"
+            "a click grabs the pointer for a mouse, Ctrl-Alt-G releases it; closing\n"
+            "the window quits. Option: screendump=FILE (a PNG on SIGUSR1 and at the end)"},
+    {"none", "no window (a -device simple-framebuffer is still there for the guest)"},
+    {"png:FILE", "no window, no X server: a PNG screenshot to FILE when the machine stops\n"
+                 "and on SIGUSR1 (written whole, then renamed into place). Option:\n"
+                 "interval=SECONDS (also rewritten that often while the picture changes)"},
+};
+
+// QEMU display types this tool lacks: "unimplemented", not unknown.
+constexpr const char *kUnimplementedDisplayTypes[] = {"gtk", "curses", "vnc", "egl-headless",
+                                                      "spice-app", "dbus", "cocoa"};
+
+llvm::Error parseDisplay(SystemCommandLine &line, const std::string &text) {
+  auto fail = [&](const std::string &why) { return optionError("-display " + text + ": " + why); };
+  std::vector<OptionPair> pairs = splitOptionList(text);
+  llvm::StringRef type = pairs.front().key;
+  if (pairs.front().hasValue)
+    return fail("the display type comes first (sdl, none, png:FILE)");
+  DisplaySpec display;
+  display.text = text;
+  if (type == "help" || type == "?") {
+    line.displayHelp = true;
+    return llvm::Error::success();
+  }
+  if (type == "sdl") {
+    display.type = DisplaySpec::Type::Sdl;
+  } else if (type == "none") {
+    display.type = DisplaySpec::Type::None;
+  } else if (type.consume_front("png:") || type == "png") {
+    if (type.empty() || type == "png")
+      return fail("png needs a file: -display png:FILE");
+    display.type = DisplaySpec::Type::Png;
+    display.screendump = type.str();
+  } else if (llvm::is_contained(kUnimplementedDisplayTypes, type.split(':').first)) {
+    line.unimplemented.push_back("-display " + type.str() + " (this tool has sdl, none, png:FILE)");
+    return llvm::Error::success();
+  } else {
+    return fail("unknown display type '" + type.str() + "' ('-display help' lists them)");
+  }
+  for (size_t i = 1; i < pairs.size(); ++i) {
+    const OptionPair &pair = pairs[i];
+    if (display.type == DisplaySpec::Type::Sdl && pair.key == "screendump" && pair.hasValue &&
+        !pair.value.empty()) {
+      display.screendump = pair.value;
+    } else if (display.type == DisplaySpec::Type::Png && pair.key == "interval" &&
+               pair.hasValue) {
+      double seconds = 0;
+      if (llvm::StringRef(pair.value).getAsDouble(seconds) || !(seconds >= 0.05) ||
+          seconds > 86400)
+        return fail("interval is in seconds, from 0.05 to 86400, not '" + pair.value + "'");
+      display.intervalMs = static_cast<unsigned>(seconds * 1000 + 0.5);
+    } else {
+      const char *has = display.type == DisplaySpec::Type::Sdl   ? "screendump=FILE"
+                        : display.type == DisplaySpec::Type::Png ? "interval=SECONDS"
+                                                                 : "no options";
+      return fail("unknown option '" + pair.key + "' (" + type.str() + " has " + has + ")");
+    }
+  }
+  line.display = display;
   return llvm::Error::success();
 }
 
@@ -491,10 +642,17 @@ llvm::Expected<SystemCommandLine> parseSystemCommandLine(const std::vector<std::
     case OptionId::Initrd: line.initrd = value; break;
     case OptionId::Append: line.append = value; break;
     case OptionId::Dtb: line.dtb = value; break;
-    case OptionId::Nographic: break;
+    case OptionId::Nographic: line.nographic = true; break;
+    case OptionId::Display:
+      if (llvm::Error error = parseDisplay(line, value))
+        return std::move(error);
+      break;
     case OptionId::Serial:
-      if (value != "mon:stdio" && value != "stdio")
-        line.unimplemented.push_back("-serial " + value + " (only mon:stdio and stdio)");
+      if (llvm::StringRef(value).starts_with("chardev:"))
+        noteSerialChardev(line, value.substr(8)); // net_options.h: a -chardev stdio
+      else if (value != "mon:stdio" && value != "stdio")
+        line.unimplemented.push_back("-serial " + value +
+                                     " (only mon:stdio, stdio and chardev:ID of a -chardev stdio)");
       break;
     case OptionId::NoReboot: line.noReboot = true; break;
     case OptionId::Smp: {
@@ -530,13 +688,42 @@ llvm::Expected<SystemCommandLine> parseSystemCommandLine(const std::vector<std::
       if (llvm::Error error = parseDevice(line, value, devices))
         return std::move(error);
       break;
+    case OptionId::Netdev:
+      if (llvm::Error error = parseNetdev(line, value))
+        return std::move(error);
+      break;
+    case OptionId::Nic:
+      if (llvm::Error error = parseNic(line, value))
+        return std::move(error);
+      break;
+    case OptionId::Chardev:
+      if (llvm::Error error = parseChardev(line, value))
+        return std::move(error);
+      break;
     case OptionId::Unimplemented:
       line.unimplemented.push_back("-" + std::string(spec->name) + " " + value);
       break;
     }
   }
+  if (llvm::Error error = resolveNetworkDevices(line, devices))
+    return std::move(error);
   if (llvm::Error error = assignVirtioDevices(line, std::move(devices)))
     return std::move(error);
+  // QEMU's rule: -nographic means no display at all.
+  if (line.nographic && line.display.type != DisplaySpec::Type::Default &&
+      line.display.type != DisplaySpec::Type::None)
+    return optionError("-nographic cannot be used with -display " + line.display.text);
+  if (line.nographic)
+    line.display.type = DisplaySpec::Type::None;
+  // A window or a screenshot needs a picture: a framebuffer of the default
+  // size unless -device simple-framebuffer gave one.
+  if ((line.display.type == DisplaySpec::Type::Sdl ||
+       line.display.type == DisplaySpec::Type::Png) &&
+      !line.framebuffer) {
+    line.framebuffer = FramebufferSpec{};
+    line.framebuffer->text = kFramebufferDevice + std::string(" (from -display ") +
+                             line.display.text + ")";
+  }
   return line;
 }
 
@@ -561,7 +748,8 @@ std::string systemUsageText() {
     text += spec.help;
     text += "\n";
   }
-  text += "\nConsole keys (escape Ctrl-A): C-a x quits, C-a h lists the keys, C-a C-a sends C-a.\n"
+  text += "\nConsole keys (escape Ctrl-A): C-a x quits, C-a h lists the keys, C-a C-a sends C-a,\n"
+          "C-a c switches input between the UART and the virtio consoles.\n"
           "Exit status: the guest's power-off code (0 for a clean power-off; on spike, the\n"
           "HTIF exit code), 0 after C-a x, 128+N after signal N.\n";
   return text;
@@ -571,8 +759,26 @@ std::string systemDeviceTypesText() {
   std::string text = "Devices (-device TYPE,...), on the virt board's virtio-mmio slots:\n";
   for (const DeviceType &type : kDeviceTypes) {
     std::string name = "  " + std::string(type.name);
-    text += name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') + type.help + "\n";
+    text += name + std::string(name.size() < 26 ? 26 - name.size() : 1, ' ') + type.help + "\n";
   }
+  text += "Other devices:\n";
+  std::string name = "  " + std::string(kFramebufferDevice);
+  text += name + std::string(name.size() < 26 ? 26 - name.size() : 1, ' ') + kFramebufferHelp +
+          "\n";
+  return text;
+}
+
+std::string systemDisplayTypesText() {
+  std::string text = "Display types (-display TYPE[,option=value...]):\n";
+  for (const DisplayType &type : kDisplayTypes) {
+    std::string name = "  " + std::string(type.name);
+    std::string help = type.help;
+    for (size_t at = help.find('\n'); at != std::string::npos; at = help.find('\n', at + 1))
+      help.insert(at + 1, 12, ' ');
+    text += name + std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') + help + "\n";
+  }
+  text += "Without -display: none, or sdl when there is a -device simple-framebuffer (falling\n"
+          "back to none when no window can be opened). -nographic is -display none.\n";
   return text;
 }
 

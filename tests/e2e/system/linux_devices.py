@@ -23,7 +23,6 @@ sector changed, and that ro.img did not change.
 
   linux_devices.py --source-dir SRC --tool tiercel-system-riscv64 --workdir DIR
 """
-import argparse
 import hashlib
 import os
 import re
@@ -31,6 +30,9 @@ import selectors
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guest_support import images_or_skip, parse_test_args  # noqa: E402  (same directory)
 
 MARKER = "tiercel-guest: init ready"
 SECTOR = 512
@@ -47,18 +49,6 @@ def sector_pattern(index):
     return head + body
 
 
-def guest_images(source_dir):
-    try:
-        output = subprocess.run(
-            ["bash", os.path.join(source_dir, "tools/guest/build-images.sh"), "--print-paths"],
-            capture_output=True, text=True, check=True).stdout
-    except subprocess.CalledProcessError:
-        return None
-    paths = [line for line in output.splitlines() if line.startswith("KERNEL=")]
-    if not paths:
-        return None
-    fields = dict(field.split("=", 1) for field in paths[-1].split())
-    return fields["KERNEL"], fields["INITRD"]
 
 
 def run_guest(command, script, timeout):
@@ -93,17 +83,9 @@ def run_guest(command, script, timeout):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--source-dir", required=True)
-    parser.add_argument("--tool", required=True)
-    parser.add_argument("--workdir", required=True)
-    parser.add_argument("--timeout", type=float, default=300)
-    args = parser.parse_args()
-
-    images = guest_images(args.source_dir)
+    args = parse_test_args(__doc__, 300)
+    images = images_or_skip("linux_devices", args.source_dir)
     if images is None:
-        print("linux_devices: guest images not built (make guest-images): skipped")
         return 77
     kernel, initrd = images
 

@@ -3,40 +3,12 @@
 // board's slots in, and -machine.
 #include <gtest/gtest.h>
 
-#include "tools/tiercel-system-riscv64/options.h"
+#include "tests/unit/system_cli/parse_support.h"
 
 namespace tiercel::tools {
 namespace {
 
-std::vector<std::string> argv(std::initializer_list<std::string> args) {
-  std::vector<std::string> out{"tiercel-system-riscv64"};
-  out.insert(out.end(), args);
-  return out;
-}
-
-SystemCommandLine parse(std::initializer_list<std::string> args) {
-  auto line = parseSystemCommandLine(argv(args));
-  if (!line) {
-    ADD_FAILURE() << llvm::toString(line.takeError());
-    return {};
-  }
-  return std::move(*line);
-}
-
-std::string errorOf(std::initializer_list<std::string> args) {
-  auto line = parseSystemCommandLine(argv(args));
-  if (line) {
-    ADD_FAILURE() << "parsed without an error";
-    return "";
-  }
-  return llvm::toString(line.takeError());
-}
-
-// The first unimplemented item (the tool exits 1 with it).
-std::string unimplementedOf(std::initializer_list<std::string> args) {
-  SystemCommandLine line = parse(args);
-  return line.unimplemented.empty() ? "" : line.unimplemented.front();
-}
+using namespace test;
 
 TEST(SystemOptionsTest, NoneDriveAttachedByADevice) {
   SystemCommandLine line = parse({"-drive", "file=disk.img,format=raw,if=none,id=d0", "-device",
@@ -172,7 +144,7 @@ TEST(SystemOptionsTest, DeviceErrors) {
             std::string::npos);
   EXPECT_NE(errorOf({"-device", "drive=d0"}).find("the device type comes first"),
             std::string::npos);
-  EXPECT_EQ(unimplementedOf({"-device", "virtio-net-device"}), "-device virtio-net-device");
+  EXPECT_EQ(unimplementedOf({"-device", "virtio-9p-device"}), "-device virtio-9p-device");
 }
 
 TEST(SystemOptionsTest, AtMostEightVirtioDevices) {

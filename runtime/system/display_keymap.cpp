@@ -1,0 +1,233 @@
+// SDL scancodes (USB HID keyboard usages) to Linux key codes (see
+// display_keymap.h). One row per key; the array indexed by scancode is
+// built from the rows at compile time.
+#include "runtime/system/display_keymap.h"
+
+#include <SDL2/SDL_scancode.h>
+#include <linux/input-event-codes.h>
+
+#include <array>
+
+namespace tiercel::system {
+
+namespace {
+
+struct KeyRow {
+  SDL_Scancode scancode;
+  uint16_t key;
+};
+
+constexpr KeyRow kKeyRows[] = {
+    // Letters, digits (HID 0x04-0x27)
+    {SDL_SCANCODE_A, KEY_A},
+    {SDL_SCANCODE_B, KEY_B},
+    {SDL_SCANCODE_C, KEY_C},
+    {SDL_SCANCODE_D, KEY_D},
+    {SDL_SCANCODE_E, KEY_E},
+    {SDL_SCANCODE_F, KEY_F},
+    {SDL_SCANCODE_G, KEY_G},
+    {SDL_SCANCODE_H, KEY_H},
+    {SDL_SCANCODE_I, KEY_I},
+    {SDL_SCANCODE_J, KEY_J},
+    {SDL_SCANCODE_K, KEY_K},
+    {SDL_SCANCODE_L, KEY_L},
+    {SDL_SCANCODE_M, KEY_M},
+    {SDL_SCANCODE_N, KEY_N},
+    {SDL_SCANCODE_O, KEY_O},
+    {SDL_SCANCODE_P, KEY_P},
+    {SDL_SCANCODE_Q, KEY_Q},
+    {SDL_SCANCODE_R, KEY_R},
+    {SDL_SCANCODE_S, KEY_S},
+    {SDL_SCANCODE_T, KEY_T},
+    {SDL_SCANCODE_U, KEY_U},
+    {SDL_SCANCODE_V, KEY_V},
+    {SDL_SCANCODE_W, KEY_W},
+    {SDL_SCANCODE_X, KEY_X},
+    {SDL_SCANCODE_Y, KEY_Y},
+    {SDL_SCANCODE_Z, KEY_Z},
+    {SDL_SCANCODE_1, KEY_1},
+    {SDL_SCANCODE_2, KEY_2},
+    {SDL_SCANCODE_3, KEY_3},
+    {SDL_SCANCODE_4, KEY_4},
+    {SDL_SCANCODE_5, KEY_5},
+    {SDL_SCANCODE_6, KEY_6},
+    {SDL_SCANCODE_7, KEY_7},
+    {SDL_SCANCODE_8, KEY_8},
+    {SDL_SCANCODE_9, KEY_9},
+    {SDL_SCANCODE_0, KEY_0},
+    // Editing and punctuation (0x28-0x38)
+    {SDL_SCANCODE_RETURN, KEY_ENTER},
+    {SDL_SCANCODE_ESCAPE, KEY_ESC},
+    {SDL_SCANCODE_BACKSPACE, KEY_BACKSPACE},
+    {SDL_SCANCODE_TAB, KEY_TAB},
+    {SDL_SCANCODE_SPACE, KEY_SPACE},
+    {SDL_SCANCODE_MINUS, KEY_MINUS},
+    {SDL_SCANCODE_EQUALS, KEY_EQUAL},
+    {SDL_SCANCODE_LEFTBRACKET, KEY_LEFTBRACE},
+    {SDL_SCANCODE_RIGHTBRACKET, KEY_RIGHTBRACE},
+    {SDL_SCANCODE_BACKSLASH, KEY_BACKSLASH},
+    // Non-US # and ~ sits where US keyboards have backslash: Linux's HID
+    // driver gives both the same code.
+    {SDL_SCANCODE_NONUSHASH, KEY_BACKSLASH},
+    {SDL_SCANCODE_SEMICOLON, KEY_SEMICOLON},
+    {SDL_SCANCODE_APOSTROPHE, KEY_APOSTROPHE},
+    {SDL_SCANCODE_GRAVE, KEY_GRAVE},
+    {SDL_SCANCODE_COMMA, KEY_COMMA},
+    {SDL_SCANCODE_PERIOD, KEY_DOT},
+    {SDL_SCANCODE_SLASH, KEY_SLASH},
+    {SDL_SCANCODE_CAPSLOCK, KEY_CAPSLOCK},
+    // Function keys (0x3a-0x45)
+    {SDL_SCANCODE_F1, KEY_F1},
+    {SDL_SCANCODE_F2, KEY_F2},
+    {SDL_SCANCODE_F3, KEY_F3},
+    {SDL_SCANCODE_F4, KEY_F4},
+    {SDL_SCANCODE_F5, KEY_F5},
+    {SDL_SCANCODE_F6, KEY_F6},
+    {SDL_SCANCODE_F7, KEY_F7},
+    {SDL_SCANCODE_F8, KEY_F8},
+    {SDL_SCANCODE_F9, KEY_F9},
+    {SDL_SCANCODE_F10, KEY_F10},
+    {SDL_SCANCODE_F11, KEY_F11},
+    {SDL_SCANCODE_F12, KEY_F12},
+    // Navigation (0x46-0x52)
+    {SDL_SCANCODE_PRINTSCREEN, KEY_SYSRQ},
+    {SDL_SCANCODE_SCROLLLOCK, KEY_SCROLLLOCK},
+    {SDL_SCANCODE_PAUSE, KEY_PAUSE},
+    {SDL_SCANCODE_INSERT, KEY_INSERT},
+    {SDL_SCANCODE_HOME, KEY_HOME},
+    {SDL_SCANCODE_PAGEUP, KEY_PAGEUP},
+    {SDL_SCANCODE_DELETE, KEY_DELETE},
+    {SDL_SCANCODE_END, KEY_END},
+    {SDL_SCANCODE_PAGEDOWN, KEY_PAGEDOWN},
+    {SDL_SCANCODE_RIGHT, KEY_RIGHT},
+    {SDL_SCANCODE_LEFT, KEY_LEFT},
+    {SDL_SCANCODE_DOWN, KEY_DOWN},
+    {SDL_SCANCODE_UP, KEY_UP},
+    // Keypad (0x53-0x63, 0x67)
+    {SDL_SCANCODE_NUMLOCKCLEAR, KEY_NUMLOCK},
+    {SDL_SCANCODE_KP_DIVIDE, KEY_KPSLASH},
+    {SDL_SCANCODE_KP_MULTIPLY, KEY_KPASTERISK},
+    {SDL_SCANCODE_KP_MINUS, KEY_KPMINUS},
+    {SDL_SCANCODE_KP_PLUS, KEY_KPPLUS},
+    {SDL_SCANCODE_KP_ENTER, KEY_KPENTER},
+    {SDL_SCANCODE_KP_1, KEY_KP1},
+    {SDL_SCANCODE_KP_2, KEY_KP2},
+    {SDL_SCANCODE_KP_3, KEY_KP3},
+    {SDL_SCANCODE_KP_4, KEY_KP4},
+    {SDL_SCANCODE_KP_5, KEY_KP5},
+    {SDL_SCANCODE_KP_6, KEY_KP6},
+    {SDL_SCANCODE_KP_7, KEY_KP7},
+    {SDL_SCANCODE_KP_8, KEY_KP8},
+    {SDL_SCANCODE_KP_9, KEY_KP9},
+    {SDL_SCANCODE_KP_0, KEY_KP0},
+    {SDL_SCANCODE_KP_PERIOD, KEY_KPDOT},
+    {SDL_SCANCODE_KP_EQUALS, KEY_KPEQUAL},
+    {SDL_SCANCODE_KP_COMMA, KEY_KPCOMMA},
+    {SDL_SCANCODE_KP_LEFTPAREN, KEY_KPLEFTPAREN},
+    {SDL_SCANCODE_KP_RIGHTPAREN, KEY_KPRIGHTPAREN},
+    {SDL_SCANCODE_KP_PLUSMINUS, KEY_KPPLUSMINUS},
+    // The ISO key left of Z, the menu key, power (0x64-0x66)
+    {SDL_SCANCODE_NONUSBACKSLASH, KEY_102ND},
+    {SDL_SCANCODE_APPLICATION, KEY_COMPOSE},
+    {SDL_SCANCODE_POWER, KEY_POWER},
+    // F13-F24 (0x68-0x73)
+    {SDL_SCANCODE_F13, KEY_F13},
+    {SDL_SCANCODE_F14, KEY_F14},
+    {SDL_SCANCODE_F15, KEY_F15},
+    {SDL_SCANCODE_F16, KEY_F16},
+    {SDL_SCANCODE_F17, KEY_F17},
+    {SDL_SCANCODE_F18, KEY_F18},
+    {SDL_SCANCODE_F19, KEY_F19},
+    {SDL_SCANCODE_F20, KEY_F20},
+    {SDL_SCANCODE_F21, KEY_F21},
+    {SDL_SCANCODE_F22, KEY_F22},
+    {SDL_SCANCODE_F23, KEY_F23},
+    {SDL_SCANCODE_F24, KEY_F24},
+    // Editing and volume keys of the keyboard page (0x75-0x81)
+    {SDL_SCANCODE_HELP, KEY_HELP},
+    {SDL_SCANCODE_MENU, KEY_MENU},
+    {SDL_SCANCODE_STOP, KEY_STOP},
+    {SDL_SCANCODE_AGAIN, KEY_AGAIN},
+    {SDL_SCANCODE_UNDO, KEY_UNDO},
+    {SDL_SCANCODE_CUT, KEY_CUT},
+    {SDL_SCANCODE_COPY, KEY_COPY},
+    {SDL_SCANCODE_PASTE, KEY_PASTE},
+    {SDL_SCANCODE_FIND, KEY_FIND},
+    {SDL_SCANCODE_MUTE, KEY_MUTE},
+    {SDL_SCANCODE_VOLUMEUP, KEY_VOLUMEUP},
+    {SDL_SCANCODE_VOLUMEDOWN, KEY_VOLUMEDOWN},
+    // International and language keys (0x87-0x91)
+    {SDL_SCANCODE_INTERNATIONAL1, KEY_RO},
+    {SDL_SCANCODE_INTERNATIONAL2, KEY_KATAKANAHIRAGANA},
+    {SDL_SCANCODE_INTERNATIONAL3, KEY_YEN},
+    {SDL_SCANCODE_INTERNATIONAL4, KEY_HENKAN},
+    {SDL_SCANCODE_INTERNATIONAL5, KEY_MUHENKAN},
+    {SDL_SCANCODE_LANG1, KEY_HANGEUL},
+    {SDL_SCANCODE_LANG2, KEY_HANJA},
+    // Modifiers (0xe0-0xe7)
+    {SDL_SCANCODE_LCTRL, KEY_LEFTCTRL},
+    {SDL_SCANCODE_LSHIFT, KEY_LEFTSHIFT},
+    {SDL_SCANCODE_LALT, KEY_LEFTALT},
+    {SDL_SCANCODE_LGUI, KEY_LEFTMETA},
+    {SDL_SCANCODE_RCTRL, KEY_RIGHTCTRL},
+    {SDL_SCANCODE_RSHIFT, KEY_RIGHTSHIFT},
+    {SDL_SCANCODE_RALT, KEY_RIGHTALT},
+    {SDL_SCANCODE_RGUI, KEY_RIGHTMETA},
+    // Consumer-page keys SDL puts after the keyboard page
+    {SDL_SCANCODE_AUDIONEXT, KEY_NEXTSONG},
+    {SDL_SCANCODE_AUDIOPREV, KEY_PREVIOUSSONG},
+    {SDL_SCANCODE_AUDIOSTOP, KEY_STOPCD},
+    {SDL_SCANCODE_AUDIOPLAY, KEY_PLAYPAUSE},
+    {SDL_SCANCODE_AUDIOMUTE, KEY_MUTE},
+    {SDL_SCANCODE_MEDIASELECT, KEY_MEDIA},
+    {SDL_SCANCODE_WWW, KEY_WWW},
+    {SDL_SCANCODE_MAIL, KEY_MAIL},
+    {SDL_SCANCODE_CALCULATOR, KEY_CALC},
+    {SDL_SCANCODE_COMPUTER, KEY_COMPUTER},
+    {SDL_SCANCODE_AC_SEARCH, KEY_SEARCH},
+    {SDL_SCANCODE_AC_HOME, KEY_HOMEPAGE},
+    {SDL_SCANCODE_AC_BACK, KEY_BACK},
+    {SDL_SCANCODE_AC_FORWARD, KEY_FORWARD},
+    {SDL_SCANCODE_AC_STOP, KEY_STOP},
+    {SDL_SCANCODE_AC_REFRESH, KEY_REFRESH},
+    {SDL_SCANCODE_AC_BOOKMARKS, KEY_BOOKMARKS},
+    {SDL_SCANCODE_BRIGHTNESSDOWN, KEY_BRIGHTNESSDOWN},
+    {SDL_SCANCODE_BRIGHTNESSUP, KEY_BRIGHTNESSUP},
+    {SDL_SCANCODE_EJECT, KEY_EJECTCD},
+    {SDL_SCANCODE_SLEEP, KEY_SLEEP},
+};
+
+constexpr std::array<uint16_t, SDL_NUM_SCANCODES> buildTable() {
+  std::array<uint16_t, SDL_NUM_SCANCODES> table{};
+  for (const KeyRow &row : kKeyRows)
+    table[row.scancode] = row.key;
+  return table;
+}
+
+constexpr std::array<uint16_t, SDL_NUM_SCANCODES> kTable = buildTable();
+
+// Every scancode appears once, and every code fits the keyboard's EV_KEY
+// bits (devices/virtio_input.cpp: KEY_ESC .. KEY_MICMUTE).
+constexpr bool rowsAreValid() {
+  for (size_t i = 0; i < std::size(kKeyRows); ++i) {
+    if (kKeyRows[i].key < KEY_ESC || kKeyRows[i].key > KEY_MICMUTE)
+      return false;
+    for (size_t j = i + 1; j < std::size(kKeyRows); ++j)
+      if (kKeyRows[i].scancode == kKeyRows[j].scancode)
+        return false;
+  }
+  return true;
+}
+static_assert(rowsAreValid(), "a scancode twice, or a key outside KEY_ESC..KEY_MICMUTE");
+
+} // namespace
+
+uint16_t linuxKeyOfScancode(int scancode) {
+  if (scancode < 0 || scancode >= SDL_NUM_SCANCODES)
+    return 0;
+  return kTable[static_cast<size_t>(scancode)];
+}
+
+unsigned mappedScancodeCount() { return static_cast<unsigned>(std::size(kKeyRows)); }
+
+} // namespace tiercel::system
