@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
     if (summary) {
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      uint64_t instructions = running->cpu().instret;
+      uint64_t instructions = running->instructionsRetired(); // every thread's
       double mips = seconds > 0 ? double(instructions) / seconds / 1e6 : 0;
       std::fprintf(stderr,
                    "%s: %" PRIu64 " guest instructions in %.3f s (%.1f MIPS, tier %s)\n", kTool,
