@@ -152,6 +152,8 @@ CodeCache::CodeCache(uint8_t *reservation, uint8_t *writeBase, size_t codeBytes,
 CodeCache::~CodeCache() {
   munmap(writeBase_, codeCapacity_);
   munmap(execBase_, codeCapacity_ + dataCapacity_);
+  for (size_t view = 1; view < viewOffsets_.size(); ++view)
+    munmap(dataBase_ + viewOffsets_[view], dataCapacity_);
 }
 
 void CodeCache::failOutsideCode(const uint8_t *execAddress, size_t bytes) const {
@@ -269,6 +271,45 @@ const uint8_t *CodeCache::veneerFor(const void *hostFunction) {
   return veneer;
 }
 
+// ---- Per-thread data views ------------------------------------------------
+
+llvm::Expected<int64_t> CodeCache::acquireDataView() {
+  for (size_t view = 0; view < viewOffsets_.size(); ++view) {
+    if (viewUsers_[view] == 0) {
+      viewUsers_[view] = 1;
+      return viewOffsets_[view];
+    }
+  }
+  if (dataCapacity_ == 0) // nothing to count into
+    return shareFirstDataView();
+  void *copy = mmap(nullptr, dataCapacity_, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (copy == MAP_FAILED)
+    return errnoError("mmap of a per-thread copy of the code cache data area");
+  viewOffsets_.push_back(static_cast<uint8_t *>(copy) - dataBase_);
+  viewUsers_.push_back(1);
+  return viewOffsets_.back();
+}
+
+int64_t CodeCache::shareFirstDataView() {
+  ++viewUsers_[0];
+  return 0;
+}
+
+void CodeCache::releaseDataView(int64_t offset) {
+  for (size_t view = 0; view < viewOffsets_.size(); ++view) {
+    if (viewOffsets_[view] == offset && viewUsers_[view] != 0) {
+      --viewUsers_[view];
+      return;
+    }
+  }
+}
+
+void CodeCache::keepOnlyDataView(int64_t offset) {
+  for (size_t view = 0; view < viewOffsets_.size(); ++view)
+    viewUsers_[view] = viewOffsets_[view] == offset ? 1 : 0;
+}
+
 // ---- Flush and fork -------------------------------------------------------
 
 void CodeCache::flush() {
@@ -277,6 +318,8 @@ void CodeCache::flush() {
   codeTransientHighWater_ = execBase_;
   lastCode_ = nullptr;
   zeroAnonymous(dataBase_, dataTransientTop_);
+  for (size_t view = 1; view < viewOffsets_.size(); ++view)
+    zeroAnonymous(dataBase_ + viewOffsets_[view], dataTransientTop_ + viewOffsets_[view]);
   dataTransientTop_ = dataBase_;
   flushCount_.fetch_add(1, std::memory_order_relaxed);
 }

@@ -28,6 +28,18 @@
 //   code:  [transient ->  ...free...  <- permanent][transient -> ... <- permanent]  :data
 //          ^codeBegin                   codeEnd^ = ^dataBegin               dataEnd^
 //
+// Per-thread data views: tier 1's counters are bumped by every thread that
+// runs a block, and one copy shared by threads on different cores would
+// bounce its cache line between them at every block (on 2 cores: 2 threads
+// ran 0.75x as fast as one). So each running thread bumps its own copy: a
+// view is a private anonymous mapping the size of the data area, all
+// zero, at a fixed distance (its offset) from it; a thread's offset is in
+// CpuState::counterOffset and the counting stencils add it to a counter's
+// address. View 0 is the data area itself (offset 0). Readers sum a
+// counter over every view (dataViewOffsets()). Only counters and jalr
+// profiles (zero-initialised, counted with +=) are read through views;
+// everything else in the data area is only ever used at offset 0.
+//
 // Threading: allocation, copyCode, shrinkLastCode, veneerFor, flush and
 // detachAfterFork are called by ONE translating thread at a time (the
 // caller serialises them; flush additionally requires that no transient code
@@ -42,6 +54,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Error.h"
@@ -121,6 +134,26 @@ public:
   // ever writes permanent bytes it allocates later, outside the copy).
   llvm::Error detachAfterFork();
 
+  // ---- Per-thread data views (see the top of this file). ----
+  // A view for a thread that starts running generated code: the offset it
+  // adds to counter addresses. Views of ended threads are reused (their
+  // counts stay); a new one is mapped when all are taken. Called with no
+  // other thread reading the views (the world stopped). Fails when the
+  // host refuses the mapping; shareFirstDataView() is the way out then.
+  llvm::Expected<int64_t> acquireDataView();
+  // View 0 for one more thread, whoever else counts in it (offset 0).
+  int64_t shareFirstDataView();
+  // A thread of this view ended: free once no thread uses it, its counts
+  // kept.
+  void releaseDataView(int64_t offset);
+  // In the child of a fork(): only the forking thread survives; every
+  // other view becomes free (flush(), which detachAfterFork calls, zeroes
+  // them all).
+  void keepOnlyDataView(int64_t offset);
+  // Every view's offset, 0 first; a counter's total is the sum of
+  // *(address + offset) over them. Changes only with the world stopped.
+  const std::vector<int64_t> &dataViewOffsets() const { return viewOffsets_; }
+
   // ---- Queries. ----
   bool containsCode(uintptr_t hostPc) const {
     return hostPc - reinterpret_cast<uintptr_t>(execBase_) < codeCapacity_;
@@ -158,6 +191,8 @@ private:
   uint8_t *dataTransientTop_;
   uint8_t *dataPermanentBottom_;
   std::atomic<uint64_t> flushCount_{0};
+  std::vector<int64_t> viewOffsets_{0}; // view 0: the data area itself
+  std::vector<uint32_t> viewUsers_{0}; // threads counting in each view
   llvm::DenseMap<const void *, const uint8_t *> veneers_;
 };
 

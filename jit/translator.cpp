@@ -84,17 +84,62 @@ const StencilRelocation *targetRelocation(const StencilCode &jump) {
 
 } // namespace
 
+namespace {
+
+// Every thread's copy of `shared` (jit/code_cache.h, "Per-thread data
+// views"); just `shared` when the block has no views.
+template <typename T, typename Body>
+void forEachCopy(const std::vector<int64_t> *views, const T &shared, Body body) {
+  if (views == nullptr) {
+    body(shared);
+    return;
+  }
+  for (int64_t offset : *views)
+    body(*reinterpret_cast<const T *>(reinterpret_cast<uintptr_t>(&shared) + offset));
+}
+
+} // namespace
+
+uint64_t Block::edgeCount(unsigned exit) const {
+  uint64_t total = 0;
+  if (counters != nullptr)
+    forEachCopy(counterViews, counters[exit], [&](const uint64_t &copy) { total += copy; });
+  return total;
+}
+
+Block::JalrCounts Block::jalrCounts(const ExitRecord &exit) const {
+  JalrCounts counts;
+  if (exit.profile == nullptr)
+    return counts;
+  forEachCopy(counterViews, *exit.profile, [&](const JalrProfile &copy) {
+    counts.other += copy.other;
+    for (unsigned slot = 0; slot < kJalrProfileSlots; ++slot) {
+      if (copy.count[slot] == 0)
+        continue;
+      auto known = std::find_if(counts.targets.begin(), counts.targets.end(),
+                                [&](const auto &entry) { return entry.first == copy.target[slot]; });
+      if (known != counts.targets.end())
+        known->second += copy.count[slot];
+      else
+        counts.targets.emplace_back(copy.target[slot], copy.count[slot]);
+    }
+  });
+  return counts;
+}
+
 uint64_t Block::executions() const {
   uint64_t total = 0;
   for (unsigned i = 0; i < exitCount; ++i) {
     if (exits[i].profile != nullptr) {
-      total += exits[i].profile->other;
-      for (unsigned slot = 0; slot < kJalrProfileSlots; ++slot)
-        total += exits[i].profile->count[slot];
+      forEachCopy(counterViews, *exits[i].profile, [&](const JalrProfile &copy) {
+        total += copy.other;
+        for (unsigned slot = 0; slot < kJalrProfileSlots; ++slot)
+          total += copy.count[slot];
+      });
     }
   }
   if (counters != nullptr && !(exitCount == 1 && exits[0].kind == ExitRecord::Kind::Indirect))
-    total += counters[0] + (exitCount == 2 ? counters[1] : 0);
+    total += edgeCount(0) + (exitCount == 2 ? edgeCount(1) : 0);
   return total;
 }
 
@@ -161,6 +206,7 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
     block->pc = instructions.front().pc;
     block->endPc = endPc;
     block->instructionCount = count;
+    block->counterViews = &cache_.dataViewOffsets();
     const DecodedInstruction &last = instructions.back();
     Opcode lastOp = terminated ? last.opcode : Opcode::Illegal;
     bool branch = terminated && hasFlag(lastOp, kConditionalBranch) && !viaHelper[count - 1];
@@ -253,8 +299,6 @@ std::unique_ptr<Block> Translator::translate(const std::vector<DecodedInstructio
         exit.profile = static_cast<JalrProfile *>(cache_.allocateData(sizeof(JalrProfile), 8));
         if (exit.profile == nullptr)
           return nullptr;
-        for (unsigned slot = 0; slot < kJalrProfileSlots; ++slot)
-          exit.profile->target[slot] = 1;
         probe.holes.set(Hole::JalrProfile, reinterpret_cast<uint64_t>(exit.profile));
       }
       pieces.push_back(probe);

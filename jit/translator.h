@@ -70,9 +70,23 @@ struct Block {
   bool valid = true;
   uint32_t profileIndex = 0; // its record in the run's profile (-profile)
 
+  // Each thread counts in its own copy of the counters (jit/code_cache.h,
+  // "Per-thread data views"): the cache's view offsets, which the readers
+  // below sum over.
+  const std::vector<int64_t> *counterViews = nullptr;
+
   // Times the block ran to one of its exits (early exits by a trap or an
-  // exit request are not counted).
+  // exit request are not counted), summed over threads.
   uint64_t executions() const;
+  // counters[exit] summed over threads (0 without counters).
+  uint64_t edgeCount(unsigned exit) const;
+  // A jalr exit's targets with their counts and the count of the rest,
+  // summed over threads (each thread fills its own slots).
+  struct JalrCounts {
+    std::vector<std::pair<uint64_t, uint64_t>> targets; // (pc, count), count > 0
+    uint64_t other = 0;
+  };
+  JalrCounts jalrCounts(const ExitRecord &exit) const;
 
   // The guest instruction whose code holds hostPc, or -1.
   int instructionAt(uintptr_t hostPc) const;

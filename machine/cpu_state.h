@@ -97,6 +97,10 @@ struct CpuState {
 
   // User mode: host address of guest address 0 (guest + base = host).
   uint8_t *memoryBase;
+
+  // Tier 1: added to a counter's address so that each thread bumps its own
+  // copy (jit/code_cache.h, "Per-thread data views"); 0 for the first.
+  int64_t counterOffset;
 };
 
 static_assert(offsetof(CpuState, x) == 0);

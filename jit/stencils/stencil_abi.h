@@ -79,10 +79,13 @@ inline constexpr uint64_t jumpCacheIndex(uint64_t pc) {
 
 // Target histogram of one jalr, updated by the jalr stencil when counters
 // are on: the first kJalrProfileSlots distinct targets seen get a counter,
-// the rest are counted together.
+// the rest are counted together. All zero when allocated, so that every
+// thread's copy starts valid (jit/code_cache.h, "Per-thread data views"):
+// a slot is free while its target and count are both 0 (a jump to pc 0
+// counted in a free slot takes it for target 0, which is what it is).
 inline constexpr unsigned kJalrProfileSlots = 4;
 struct JalrProfile {
-  uint64_t target[kJalrProfileSlots]; // 1 (odd: never a pc) marks a free slot
+  uint64_t target[kJalrProfileSlots];
   uint64_t count[kJalrProfileSlots];
   uint64_t other;
 };

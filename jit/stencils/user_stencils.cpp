@@ -123,7 +123,14 @@ TIERCEL_STENCIL_INLINE uint64_t leaveBlock(CpuState *cpu, ExecStatus status) {
   }
 }
 
-TIERCEL_STENCIL_INLINE void bump(uint64_t &counter) { ++counter; }
+// The running thread's copy of a counter (jit/code_cache.h, "Per-thread
+// data views"): one load of the offset, then the add.
+template <typename T> TIERCEL_STENCIL_INLINE T &threadCopy(const CpuState *cpu, T &shared) {
+  return *reinterpret_cast<T *>(reinterpret_cast<uintptr_t>(&shared) + cpu->counterOffset);
+}
+TIERCEL_STENCIL_INLINE void bump(const CpuState *cpu, uint64_t &counter) {
+  ++threadCopy(cpu, counter);
+}
 
 } // namespace
 
@@ -146,11 +153,11 @@ TIERCEL_STENCIL_CC uint64_t stencil(CpuState *cpu, uint8_t *base) {
     }();
     if (taken(*cpu, insn)) {
       if constexpr (Variant == StencilVariant::Counted)
-        bump(tiercel_hole_TakenCounter);
+        bump(cpu, tiercel_hole_TakenCounter);
       [[clang::musttail]] return tiercel_hole_Taken(cpu, base);
     }
     if constexpr (Variant == StencilVariant::Counted)
-      bump(tiercel_hole_NotTakenCounter);
+      bump(cpu, tiercel_hole_NotTakenCounter);
     [[clang::musttail]] return tiercel_hole_NotTaken(cpu, base);
   } else {
     StencilEnv env{*cpu, base};
@@ -184,7 +191,7 @@ TIERCEL_STENCIL_INLINE TIERCEL_STENCIL_CC uint64_t blockEntry(CpuState *cpu, uin
 template <bool kCounted> TIERCEL_STENCIL_INLINE TIERCEL_STENCIL_CC uint64_t indirect(CpuState *cpu, uint8_t *base) {
   uint64_t target = cpu->pc;
   if constexpr (kCounted) {
-    JalrProfile &profile = tiercel_hole_JalrProfile;
+    JalrProfile &profile = threadCopy(cpu, tiercel_hole_JalrProfile);
     unsigned slot = 0;
     while (slot < kJalrProfileSlots && profile.target[slot] != target)
       ++slot;
@@ -216,7 +223,7 @@ TIERCEL_STENCIL_CC uint64_t stencil_special_Jump(CpuState *cpu, uint8_t *base) {
   [[clang::musttail]] return tiercel_hole_Target(cpu, base);
 }
 TIERCEL_STENCIL_CC uint64_t stencil_special_JumpCounted(CpuState *cpu, uint8_t *base) {
-  bump(tiercel_hole_EdgeCounter);
+  bump(cpu, tiercel_hole_EdgeCounter);
   [[clang::musttail]] return tiercel_hole_Target(cpu, base);
 }
 TIERCEL_STENCIL_CC uint64_t stencil_special_ExitStub(CpuState *cpu, uint8_t *) {

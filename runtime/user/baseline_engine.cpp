@@ -158,7 +158,7 @@ StopReason BaselineEngine::run(UserEnv &env) {
       if (block == nullptr)
         return StopReason::Trap; // the fetch at cpu.pc faulted
       if (pending != nullptr) {
-        handleExit(*pending, block);
+        handleExit(*pending, *block);
         pending = nullptr;
       }
       if (tier2_ != nullptr && breakpoints_ == nullptr)
@@ -185,8 +185,7 @@ StopReason BaselineEngine::run(UserEnv &env) {
         if (options_.chaining && exit->block->valid)
           pending = exit;
       } else {
-        std::lock_guard lock(mutex_);
-        handleExit(*exit, nullptr, cpu.pc);
+        noteIndirectTarget(*exit, cpu);
       }
       continue;
     }
@@ -255,25 +254,30 @@ void BaselineEngine::dropWrittenCode() {
     invalidateRange(page, AddressSpace::kPageSize);
 }
 
-// A direct exit reached `next`: chain it. An indirect one missed the jump
-// cache: record the target in the jalr's profile (the stencil counts hits).
-void BaselineEngine::handleExit(jit::ExitRecord &exit, jit::Block *next, uint64_t target) {
-  if (exit.kind == jit::ExitRecord::Kind::Direct) {
-    if (next->valid && exit.chainedTo == nullptr && exit.targetPc == next->pc)
-      translator_->chain(exit, *next);
+// A direct exit reached `next`: chain it.
+void BaselineEngine::handleExit(jit::ExitRecord &exit, jit::Block &next) {
+  if (next.valid && exit.chainedTo == nullptr && exit.targetPc == next.pc)
+    translator_->chain(exit, next);
+}
+
+// An indirect exit missed the jump cache with `target`: the stencil counted
+// it in `other` of this thread's copy of the jalr's profile; a new target
+// gets a free slot there. No lock: the copy is the thread's own, and blocks
+// (with their exits) are only retired with the world stopped.
+void BaselineEngine::noteIndirectTarget(const jit::ExitRecord &exit, const CpuState &cpu) {
+  if (exit.profile == nullptr)
     return;
-  }
-  if (exit.profile != nullptr) {
-    for (unsigned slot = 0; slot < jit::kJalrProfileSlots; ++slot) {
-      if (exit.profile->target[slot] == target)
-        break;
-      if (exit.profile->target[slot] == 1) {
-        // The stencil counted this miss in `other`; move it to the slot.
-        exit.profile->target[slot] = target;
-        exit.profile->count[slot] = 1;
-        --exit.profile->other;
-        break;
-      }
+  auto &profile = *reinterpret_cast<jit::JalrProfile *>(
+      reinterpret_cast<uintptr_t>(exit.profile) + cpu.counterOffset);
+  uint64_t target = cpu.pc;
+  for (unsigned slot = 0; slot < jit::kJalrProfileSlots; ++slot) {
+    if (profile.target[slot] == target && (target != 0 || profile.count[slot] != 0))
+      return;
+    if (profile.target[slot] == 0 && profile.count[slot] == 0) {
+      profile.target[slot] = target;
+      profile.count[slot] = 1;
+      --profile.other;
+      return;
     }
   }
 }
@@ -491,12 +495,10 @@ void BaselineEngine::addCountsToProfile(const jit::Block &block,
   for (unsigned i = 0; i < block.exitCount; ++i) {
     const jit::ExitRecord &exit = block.exits[i];
     if (exit.kind == jit::ExitRecord::Kind::Indirect) {
-      if (exit.profile == nullptr)
-        continue;
-      for (unsigned slot = 0; slot < jit::kJalrProfileSlots; ++slot)
-        if (exit.profile->target[slot] != 1 && exit.profile->count[slot] != 0)
-          addIndirectCount(record, exit.profile->target[slot], exit.profile->count[slot]);
-      record.indirectOther += exit.profile->other;
+      jit::Block::JalrCounts counts = block.jalrCounts(exit);
+      for (const auto &[target, count] : counts.targets)
+        addIndirectCount(record, target, count);
+      record.indirectOther += counts.other;
       continue;
     }
     if (block.counters == nullptr)
@@ -505,7 +507,7 @@ void BaselineEngine::addCountsToProfile(const jit::Block &block,
                                                              : profiles::EdgeKind::FallThrough)
                               : exit.targetPc == block.endPc ? profiles::EdgeKind::FallThrough
                                                              : profiles::EdgeKind::Jump;
-    addEdgeCount(record, kind, exit.targetPc, block.counters[i]);
+    addEdgeCount(record, kind, exit.targetPc, block.edgeCount(i));
   }
   record.hostAddress = reinterpret_cast<uint64_t>(block.code);
   record.hostCode.assign(block.code, block.code + block.codeSize);
@@ -564,12 +566,34 @@ void BaselineEngine::beforeFork() {
     tier2_->beforeFork();
 }
 
+void BaselineEngine::threadStarted(CpuState &cpu) {
+  cpu.counterOffset = 0;
+  if (!options_.counters)
+    return;
+  auto offset = cache_->acquireDataView();
+  if (!offset) {
+    // Correct, only slower: its counts land in (and contend for) the
+    // first view's counters.
+    std::fprintf(stderr, "tiercel-riscv64: warning: %s; the new thread shares the first "
+                         "thread's counters\n", llvm::toString(offset.takeError()).c_str());
+    cpu.counterOffset = cache_->shareFirstDataView();
+    return;
+  }
+  cpu.counterOffset = *offset;
+}
+
+void BaselineEngine::threadEnded(CpuState &cpu) {
+  if (options_.counters)
+    cache_->releaseDataView(cpu.counterOffset);
+}
+
 void BaselineEngine::afterForkInParent() {
   if (tier2_ != nullptr)
     tier2_->afterForkInParent();
 }
 
-llvm::Error BaselineEngine::afterForkInChild() {
+llvm::Error BaselineEngine::afterForkInChild(const CpuState &forking) {
+  cache_->keepOnlyDataView(forking.counterOffset);
   if (llvm::Error error = cache_->detachAfterFork())
     return error;
   flushCache(FlushReason::Fork);

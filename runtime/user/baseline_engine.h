@@ -122,7 +122,13 @@ public:
   // perf map and the jitdump go on in files of the child's pid.
   void beforeFork();
   void afterForkInParent();
-  llvm::Error afterForkInChild();
+  // `forking`: the registers of the thread that forked, the child's only one.
+  llvm::Error afterForkInChild(const CpuState &forking);
+  // A guest thread starts (before it first runs) or ends, with the world
+  // stopped: with counters on, each gets its own copy of them
+  // (CpuState::counterOffset; jit/code_cache.h, "Per-thread data views").
+  void threadStarted(CpuState &cpu);
+  void threadEnded(CpuState &cpu);
 
   uint64_t blocksTranslated() const { return blocksTranslated_; }
   uint64_t instructionsTranslated() const { return instructionsTranslated_; }
@@ -155,7 +161,8 @@ private:
   jit::Block *lookupOrTranslate(UserEnv &env, uint64_t pc, bool &full);
   jit::Block *translate(UserEnv &env, uint64_t pc, bool &full);
   void setJumpCache(uint64_t pc, const void *code);
-  void handleExit(jit::ExitRecord &exit, jit::Block *next, uint64_t target = 0);
+  void handleExit(jit::ExitRecord &exit, jit::Block &next);
+  void noteIndirectTarget(const jit::ExitRecord &exit, const CpuState &cpu);
   void retire(jit::Block &block);
   enum class FlushReason : uint8_t { CacheFull, Fork };
   void flushCache(FlushReason reason);

@@ -169,16 +169,13 @@ std::shared_ptr<lifter::Region> RegionTier::formRegion(const jit::Block &hot) {
     for (unsigned i = 0; i < block->exitCount; ++i) {
       const jit::ExitRecord &exit = block->exits[i];
       if (exit.kind == jit::ExitRecord::Kind::Indirect) {
-        if (exit.profile == nullptr)
-          continue;
-        for (unsigned slot = 0; slot < jit::kJalrProfileSlots; ++slot)
-          if (exit.profile->target[slot] != 1 && exit.profile->count[slot] != 0) {
-            lifted.indirectTargets.emplace_back(exit.profile->target[slot], exit.profile->count[slot]);
-            successors.emplace_back(exit.profile->target[slot], exit.profile->count[slot]);
-          }
+        for (const auto &[target, count] : block->jalrCounts(exit).targets) {
+          lifted.indirectTargets.emplace_back(target, count);
+          successors.emplace_back(target, count);
+        }
         continue;
       }
-      uint64_t count = block->counters != nullptr ? block->counters[i] : 0;
+      uint64_t count = block->edgeCount(i);
       if (i == 0)
         lifted.taken = count;
       else

@@ -238,6 +238,10 @@ struct Engine {
   std::function<void()> invalidateAll;
   std::function<void(ThreadExec &, uint64_t hostPc)> recoverAfterHostFault;
   std::function<void(const std::unordered_set<uint64_t> *)> setBreakpoints;
+  // A thread starts (before it first runs) or ends, with the world stopped:
+  // tier 1 gives each its own copy of the counters.
+  std::function<void(CpuState &)> threadStarted = [](CpuState &) {};
+  std::function<void(CpuState &)> threadEnded = [](CpuState &) {};
 };
 
 // A trap out of a tier: an ecall is a syscall (most run without the guest
@@ -544,6 +548,7 @@ void endThread(ThreadRun &run, ThreadExec &exec) {
     lock.lock();
   }
   run.remove(exec);
+  run.engine.threadEnded(thread.registers);
   setCurrentGuestThread(nullptr);
   process.removeThread(thread); // frees `thread` (not the main thread's)
   lock.unlock();
@@ -610,6 +615,7 @@ int64_t startGuestThread(ThreadRun &run, const CpuState &registers, uint64_t cle
   GuestThread &thread = process.addThread(0);
   copyRegisters(registers, thread.registers);
   thread.registers.instret = 0;
+  run.engine.threadStarted(thread.registers);
   thread.clearChildTid = clearChildTid;
   // Linux: the mask is inherited; a CLONE_VM child has no alternate stack.
   thread.signals.blocked = parent.signals.blocked;
@@ -643,6 +649,7 @@ int64_t startGuestThread(ThreadRun &run, const CpuState &registers, uint64_t cle
       setThreadFaultJump(nullptr);
     }).detach();
   } catch (const std::system_error &) {
+    run.engine.threadEnded(thread.registers);
     process.removeThread(thread);
     return -EAGAIN;
   }
@@ -710,7 +717,9 @@ int runProcess(Process &process, const RunOptions &options) {
               [tier](ThreadExec &exec, uint64_t hostPc) {
                 tier->recoverAfterHostFault(exec.env.cpu, hostPc);
               },
-              [tier](const std::unordered_set<uint64_t> *set) { tier->setBreakpoints(set); }};
+              [tier](const std::unordered_set<uint64_t> *set) { tier->setBreakpoints(set); },
+              [tier](CpuState &cpu) { tier->threadStarted(cpu); },
+              [tier](CpuState &cpu) { tier->threadEnded(cpu); }};
     run.prepare = [](ThreadExec &) {};
     process.tierSummary = [tier, &process] { return tier->summary(process.instructionsRetired()); };
   } else {
@@ -728,6 +737,7 @@ int runProcess(Process &process, const RunOptions &options) {
                 threads->forEach([&](ThreadExec &exec) { exec.interpreter->setBreakpoints(set); });
               }};
   }
+  engine.threadStarted(cpu);
   run.prepare(mainExec);
   run.add(mainExec);
   std::unique_ptr<ProfileSession> profileSession;
@@ -818,7 +828,7 @@ int runProcess(Process &process, const RunOptions &options) {
       abandoned->push_back(std::move(profileSession));
     }
     if (baseline != nullptr) {
-      if (llvm::Error error = baseline->afterForkInChild()) {
+      if (llvm::Error error = baseline->afterForkInChild(forking.registers)) {
         std::fprintf(stderr, "tiercel-riscv64: fork: %s\n", llvm::toString(std::move(error)).c_str());
         return false;
       }

@@ -299,6 +299,64 @@ TEST(CodeCache, FlushZeroesLargeTransientData) {
     ASSERT_EQ(permanent[i], 0x77) << i;
 }
 
+// Per-thread data views: each is a zeroed copy of the data area at its
+// own offset; ended threads' views are reused with their counts; a flush
+// zeroes every view; after fork only the forking thread's view is in use.
+TEST(CodeCache, DataViewsAreSeparateCopiesReusedAndFlushed) {
+  auto cache = makeCache(4 * kPage, 8 * kPage);
+  auto *counter = static_cast<uint64_t *>(cache->allocateData(8));
+  ASSERT_NE(counter, nullptr);
+  auto copy = [&](int64_t offset) {
+    return reinterpret_cast<uint64_t *>(reinterpret_cast<uintptr_t>(counter) + offset);
+  };
+  auto first = cache->acquireDataView();
+  ASSERT_TRUE(static_cast<bool>(first)) << llvm::toString(first.takeError());
+  EXPECT_EQ(*first, 0); // the data area itself
+  auto second = cache->acquireDataView();
+  ASSERT_TRUE(static_cast<bool>(second)) << llvm::toString(second.takeError());
+  EXPECT_NE(*second, 0);
+  ASSERT_EQ(cache->dataViewOffsets().size(), 2u);
+  EXPECT_EQ(cache->dataViewOffsets()[1], *second);
+  EXPECT_EQ(*copy(*second), 0u);
+  *copy(*first) += 3;
+  *copy(*second) += 5;
+  EXPECT_EQ(*counter, 3u);
+  uint64_t total = 0;
+  for (int64_t offset : cache->dataViewOffsets())
+    total += *copy(offset);
+  EXPECT_EQ(total, 8u);
+
+  // The second thread ends: its view (and count) goes to the next one.
+  cache->releaseDataView(*second);
+  auto third = cache->acquireDataView();
+  ASSERT_TRUE(static_cast<bool>(third)) << llvm::toString(third.takeError());
+  EXPECT_EQ(*third, *second);
+  EXPECT_EQ(*copy(*third), 5u);
+  EXPECT_EQ(cache->dataViewOffsets().size(), 2u);
+  // Sharing view 0 makes it a view of two threads: one release keeps it.
+  EXPECT_EQ(cache->shareFirstDataView(), 0);
+  cache->releaseDataView(0);
+  auto fourth = cache->acquireDataView();
+  ASSERT_TRUE(static_cast<bool>(fourth)) << llvm::toString(fourth.takeError());
+  EXPECT_NE(*fourth, 0);
+  EXPECT_NE(*fourth, *second);
+  EXPECT_EQ(cache->dataViewOffsets().size(), 3u);
+
+  cache->flush();
+  for (int64_t offset : cache->dataViewOffsets())
+    EXPECT_EQ(*copy(offset), 0u) << "view at offset " << offset;
+
+  // After fork: only the forking thread's view stays taken.
+  cache->keepOnlyDataView(*fourth);
+  auto afterFork = cache->acquireDataView();
+  ASSERT_TRUE(static_cast<bool>(afterFork)) << llvm::toString(afterFork.takeError());
+  EXPECT_EQ(*afterFork, 0);
+  auto next = cache->acquireDataView();
+  ASSERT_TRUE(static_cast<bool>(next)) << llvm::toString(next.takeError());
+  EXPECT_EQ(*next, *second);
+  EXPECT_EQ(cache->dataViewOffsets().size(), 3u);
+}
+
 TEST(CodeCacheDeathTest, StaleTransientCodeTraps) {
   auto cache = makeCache(16 * kPage, 4 * kPage);
   uint8_t *stale = emit(*cache, returnConstant(1));
