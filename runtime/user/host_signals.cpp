@@ -4,6 +4,8 @@
 // never held by a thread that can fault into the handler, mprotect).
 #include "runtime/user/host_signals.h"
 
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <unistd.h>
 
@@ -252,15 +254,54 @@ void stopBySignal(int signal) {
   installHandler(signal, false);
 }
 
-void waitForHostSignal(GuestSigset guestBlocked) {
+bool waitForHostSignal(GuestSigset guestBlocked, const struct timespec *timeout) {
   sigset_t all, previous;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &previous);
+  bool caught = true;
   if (tHostPending.load() == 0) {
+    // A signal held pending since the block above is let through by the
+    // wait's mask as ppoll installs it, and ends the wait at once.
     sigset_t waitMask = hostMaskFor(guestBlocked);
-    sigsuspend(&waitMask);
+    caught = ppoll(nullptr, 0, timeout, &waitMask) != 0;
   }
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return caught;
+}
+
+GuestSigset hostHeldSignals() {
+  sigset_t held;
+  GuestSigset set = 0;
+  if (sigpending(&held) != 0)
+    return 0;
+  for (int signal = 1; signal <= kGuestSignalCount; ++signal)
+    if (mirrorable(signal) && sigismember(&held, signal) == 1)
+      set |= sigBit(signal);
+  return set;
+}
+
+bool takeHostHeldSignal(int signal, GuestSiginfo &info) {
+  if (!mirrorable(signal))
+    return false;
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, signal);
+  const struct timespec poll = {0, 0};
+  siginfo_t hostInfo;
+  // The raw syscall: glibc's sigtimedwait turns SI_TKILL into SI_USER, and
+  // the guest's libc does that itself.
+  long taken = syscall(SYS_rt_sigtimedwait, &one, &hostInfo, &poll, sizeof(GuestSigset));
+  if (taken != signal)
+    return false;
+  static_assert(sizeof(siginfo_t) == sizeof(GuestSiginfo));
+  std::memcpy(&info, &hostInfo, sizeof(info));
+  return true;
+}
+
+bool hostIgnores(int signal) {
+  struct sigaction current = {};
+  return hostCanCatch(signal) && sigaction(signal, nullptr, &current) == 0 &&
+         current.sa_handler == SIG_IGN;
 }
 
 sigset_t hostSignalMaskFor(GuestSigset guestBlocked) { return hostMaskFor(guestBlocked); }

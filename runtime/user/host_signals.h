@@ -80,9 +80,28 @@ void syncHostSignalMask(GuestSigset guestBlocked);
 // The host mask that mirrors a guest mask (for waits that install one).
 sigset_t hostSignalMaskFor(GuestSigset guestBlocked);
 
-// rt_sigsuspend's wait: sleeps with `guestBlocked` as the mask until a host
-// signal arrives, without losing one that arrives between the check and
-// the sleep.
-void waitForHostSignal(GuestSigset guestBlocked);
+// rt_sigsuspend's and rt_sigtimedwait's wait: sleeps with the mirror of
+// `guestBlocked` as the host mask until this thread's handler catches a
+// host signal or, given a `timeout` (relative), until that passes. A signal
+// caught since the caller last took them (takeHostPendingSignals) ends it
+// at once, and one arriving between that check and the sleep is not lost
+// (every host signal is blocked from the check on, and ppoll installs the
+// wait's mask and sleeps in one step). False if the time passed.
+bool waitForHostSignal(GuestSigset guestBlocked, const struct timespec *timeout = nullptr);
+
+// The signals the host kernel holds pending for this thread or its process
+// because the host mask blocks them (it mirrors the guest's, so they are
+// the guest's blocked pending signals that came from outside the thread:
+// another thread, another process, the kernel).
+GuestSigset hostHeldSignals();
+// Takes one held instance of `signal` off the host's pending sets (this
+// thread's first, then the process's: Linux's dequeue_signal) with its
+// siginfo, unchanged (SI_TKILL stays SI_TKILL). False if none is left
+// (another thread took a process-directed one meanwhile).
+bool takeHostHeldSignal(int signal, GuestSiginfo &info);
+// Whether the host discards `signal` when it arrives unblocked: its host
+// disposition is SIG_IGN (a guest SIG_IGN, updateHostDisposition, or one
+// the parent left ignored).
+bool hostIgnores(int signal);
 
 } // namespace tiercel::user

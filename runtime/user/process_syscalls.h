@@ -21,6 +21,7 @@ int64_t sysRtSigprocmask(SyscallContext &context, const SyscallArgs &args);
 int64_t sysRtSigreturn(SyscallContext &context, const SyscallArgs &args);
 int64_t sysRtSigpending(SyscallContext &context, const SyscallArgs &args);
 int64_t sysRtSigsuspend(SyscallContext &context, const SyscallArgs &args);
+int64_t sysRtSigtimedwait(SyscallContext &context, const SyscallArgs &args);
 int64_t sysSigaltstack(SyscallContext &context, const SyscallArgs &args);
 int64_t sysKill(SyscallContext &context, const SyscallArgs &args);
 int64_t sysTkill(SyscallContext &context, const SyscallArgs &args);

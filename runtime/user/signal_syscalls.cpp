@@ -1,12 +1,16 @@
 // The signal syscalls of the process model (process_syscalls.h):
 // rt_sigaction, rt_sigprocmask, rt_sigpending, rt_sigsuspend,
-// rt_sigreturn, sigaltstack, kill, tkill, tgkill. Semantics and error codes
-// follow Linux's kernel/signal.c.
+// rt_sigtimedwait, rt_sigreturn, sigaltstack, kill, tkill, tgkill.
+// Semantics and error codes follow Linux's kernel/signal.c.
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <ctime>
+#include <optional>
 
 #include "runtime/user/host_signals.h"
 #include "runtime/user/process.h"
@@ -22,6 +26,13 @@ constexpr int kSigUnblock = 1;
 constexpr int kSigSetmask = 2;
 
 bool validSignal(uint64_t signal) { return signal >= 1 && signal <= kGuestSignalCount; }
+
+constexpr int64_t kNanosPerSecond = 1000000000;
+// rt_sigtimedwait: a longer timeout never ends (about 100 years).
+constexpr int64_t kForeverSeconds = int64_t{100} * 365 * 24 * 3600;
+// rt_sigtimedwait: how often a wait looks for a signal of its set that the
+// host ignores (and so cannot wake it).
+constexpr std::chrono::milliseconds kIgnoredPollInterval{10};
 
 // A signal for this very process: queued directly (delivered when the
 // syscall returns, as Linux delivers a self-sent signal before kill returns).
@@ -100,15 +111,9 @@ int64_t sysRtSigpending(SyscallContext &context, const SyscallArgs &args) {
     return -EINVAL;
   collectHostSignals(context.process);
   const SignalState &state = context.process.signals();
-  GuestSigset pending = state.pending;
-  // Blocked signals the host holds for this thread or the process (the
-  // host mask mirrors the guest's, so the kernel keeps them pending).
-  sigset_t heldByHost;
-  if (sigpending(&heldByHost) == 0)
-    for (int signal = 1; signal <= kGuestSignalCount; ++signal)
-      if (sigismember(&heldByHost, signal) == 1)
-        pending |= sigBit(signal);
-  pending &= state.blocked;
+  // And the blocked signals the host holds for this thread or the process
+  // (the host mask mirrors the guest's, so the kernel keeps them pending).
+  GuestSigset pending = (state.pending | hostHeldSignals()) & state.blocked;
   void *host = nullptr;
   if (!guestMemory(context).translate(args.arg[0], args.arg[1], true, host))
     return -EFAULT;
@@ -133,6 +138,84 @@ int64_t sysRtSigsuspend(SyscallContext &context, const SyscallArgs &args) {
   while (!hasDeliverableSignal(process))
     withoutGuestLock(process, thread, [&] { waitForHostSignal(state.blocked); });
   return -EINTR; // the run loop delivers it with the saved mask in the frame
+}
+
+int64_t sysRtSigtimedwait(SyscallContext &context, const SyscallArgs &args) {
+  uint64_t setAddress = args.arg[0], infoAddress = args.arg[1], timeoutAddress = args.arg[2];
+  if (args.arg[3] != sizeof(GuestSigset))
+    return -EINVAL;
+  GuestMemory memory = guestMemory(context);
+  GuestSigset set;
+  if (!memory.read(setAddress, set))
+    return -EFAULT;
+  // struct __kernel_timespec: riscv64 has no 32-bit time, so no separate
+  // rt_sigtimedwait_time64 (421 exists only where time32 calls do).
+  struct timespec timeout = {};
+  if (timeoutAddress && !memory.read(timeoutAddress, timeout))
+    return -EFAULT;
+  if (timeoutAddress && (timeout.tv_sec < 0 || uint64_t(timeout.tv_nsec) >= kNanosPerSecond))
+    return -EINVAL;
+  set &= ~kUnblockable;
+
+  Process &process = context.process;
+  GuestThread &thread = process.currentThread();
+  SignalState &state = thread.signals;
+  GuestSiginfo info = {};
+  int signal = dequeueSignal(process, set, info);
+  bool poll = timeoutAddress && timeout.tv_sec == 0 && timeout.tv_nsec == 0;
+  if (signal == 0 && !poll) {
+    // A timeout past ~100 years is no timeout (Linux clamps to KTIME_MAX),
+    // which also keeps the deadline from overflowing.
+    using Clock = std::chrono::steady_clock;
+    bool timed = timeoutAddress && timeout.tv_sec < kForeverSeconds;
+    Clock::time_point deadline = Clock::time_point::max();
+    if (timed)
+      deadline = Clock::now() + std::chrono::seconds(timeout.tv_sec) +
+                 std::chrono::nanoseconds(timeout.tv_nsec);
+    // While it waits the thread lets the signals of `set` through, as
+    // Linux does (real_blocked): the kernel may route a process-directed
+    // one to it, and the handler catches it. Not those the host ignores:
+    // the host would discard one that arrives unblocked, where Linux keeps
+    // a blocked one for the waiter. They stay blocked on the host and are
+    // looked for every kIgnoredPollInterval.
+    GuestSigset keptBlocked = 0;
+    for (GuestSigset rest = state.blocked & set; rest; rest &= rest - 1) {
+      int candidate = __builtin_ctzll(rest) + 1;
+      if (hostIgnores(candidate))
+        keptBlocked |= sigBit(candidate);
+    }
+    GuestSigset waitBlocked = (state.blocked & ~set) | keptBlocked;
+    while (signal == 0) {
+      // A signal outside `set` that the thread does not block ends the
+      // wait: the run loop delivers it (rt_sigtimedwait is never
+      // restarted, even for SA_RESTART: isRestartableSyscall).
+      if (hasDeliverableSignal(process))
+        return -EINTR;
+      std::optional<Clock::duration> slice;
+      if (timed) {
+        slice = deadline - Clock::now();
+        if (*slice <= Clock::duration::zero())
+          break;
+      }
+      if (keptBlocked)
+        slice =
+            std::min<Clock::duration>(slice.value_or(kIgnoredPollInterval), kIgnoredPollInterval);
+      struct timespec wait = {};
+      if (slice) {
+        int64_t nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(*slice).count();
+        wait = {time_t(nanos / kNanosPerSecond), long(nanos % kNanosPerSecond)};
+      }
+      withoutGuestLock(process, thread,
+                       [&] { return waitForHostSignal(waitBlocked, slice ? &wait : nullptr); });
+      signal = dequeueSignal(process, set, info);
+    }
+  }
+  if (signal == 0)
+    return -EAGAIN;
+  // As Linux: the signal is taken even if its siginfo cannot be written.
+  if (infoAddress && !memory.write(infoAddress, info))
+    return -EFAULT;
+  return signal;
 }
 
 int64_t sysRtSigreturn(SyscallContext &context, const SyscallArgs &) {

@@ -20,6 +20,9 @@ namespace {
 constexpr GuestSigset kSynchronous = sigBit(SIGSEGV) | sigBit(SIGBUS) | sigBit(SIGILL) |
                                      sigBit(SIGTRAP) | sigBit(SIGFPE) | sigBit(SIGSYS);
 
+// The kernel's SIGRTMIN (glibc's is 34: it keeps 32 and 33 for itself).
+constexpr int kFirstRealtimeSignal = 32;
+
 bool ignoredAtGeneration(const SignalState &state, int signal) {
   if (state.blocked & sigBit(signal))
     return false; // a blocked signal stays pending even if ignored (sig_ignored)
@@ -118,6 +121,34 @@ int nextDeliverableSignal(Process &process) {
   const SignalState &state = process.signals();
   GuestSigset deliverable = state.pending & ~state.blocked;
   return deliverable ? pickSignal(deliverable) : 0;
+}
+
+int dequeueSignal(Process &process, GuestSigset set, GuestSiginfo &info) {
+  collectHostSignals(process);
+  SignalState &state = process.signals();
+  GuestSigset queued = state.pending & set;
+  GuestSigset held = hostHeldSignals() & set;
+  GuestSigset candidates = queued | held;
+  while (candidates) {
+    int signal = pickSignal(candidates);
+    candidates &= ~sigBit(signal);
+    if (queued & sigBit(signal)) {
+      info = state.pendingInfo[signal];
+      state.pending &= ~sigBit(signal);
+      // A standard signal is one instance however often it was sent
+      // (Linux's legacy_queue): one the host holds as well goes with it. A
+      // real-time one the host holds is another instance (the host queues
+      // them; the guest's pending set coalesces them, see queueSignal).
+      GuestSiginfo duplicate;
+      if (signal < kFirstRealtimeSignal && (held & sigBit(signal)))
+        takeHostHeldSignal(signal, duplicate);
+      return signal;
+    }
+    // Another thread may take a process-directed one first.
+    if (takeHostHeldSignal(signal, info))
+      return signal;
+  }
+  return 0;
 }
 
 bool onAltStack(const SignalState &state, uint64_t sp) {

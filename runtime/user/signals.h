@@ -52,6 +52,11 @@ bool hasDeliverableSignal(Process &process);
 // The signal deliverSignals would handle first (0 if none): faults before
 // others, then the lowest number, as Linux's dequeue_signal.
 int nextDeliverableSignal(Process &process);
+// rt_sigtimedwait's dequeue (Linux's dequeue_signal): takes the signal of
+// `set` that is pending for the calling thread, whether queued for the
+// guest or held by the host kernel because the thread blocks it (faults
+// first, then the lowest number), and its siginfo. 0 if none is.
+int dequeueSignal(Process &process, GuestSigset set, GuestSiginfo &info);
 // Delivers every deliverable signal: pushes handler frames (nesting as
 // Linux does when several are pending) or takes the default action, which
 // may end the process and not return.

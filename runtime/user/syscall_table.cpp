@@ -25,10 +25,11 @@ namespace {
 // The syscalls that run with the guest lock held (guest_thread.h): they
 // change what every thread shares (the memory map and translations, signal
 // dispositions, the thread list) or the calling thread's registers and
-// signal state. Every other syscall lets go of the lock, as it may block.
+// signal state (rt_sigsuspend and rt_sigtimedwait let go of it while they
+// sleep). Every other syscall lets go of the lock, as it may block.
 constexpr uint32_t kUnderGuestLock[] = {
     93,  94,  96,  99,                                // exit, exit_group, thread bookkeeping
-    129, 130, 131, 132, 133, 134, 135, 136, 139,      // signals
+    129, 130, 131, 132, 133, 134, 135, 136, 137, 139, // signals
     214, 215, 216, 222, 226, 233, 259,                // memory map, icache flush
     220, 221, 281, 435,                               // clone, execve
 };
@@ -154,6 +155,7 @@ constexpr std::array kSyscalls = {
     row(134, "rt_sigaction", sysRtSigaction, "dppu"),
     row(135, "rt_sigprocmask", sysRtSigprocmask, "dppu"),
     row(136, "rt_sigpending", sysRtSigpending, "pu"),
+    row(137, "rt_sigtimedwait", sysRtSigtimedwait, "pppu"),
     row(139, "rt_sigreturn", sysRtSigreturn, ""),
     row(140, "setpriority", sysSetpriority, "ddd"),
     row(141, "getpriority", sysGetpriority, "dd"),
