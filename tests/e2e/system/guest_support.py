@@ -40,3 +40,16 @@ def images_or_skip(name, source_dir):
     if images is None:
         print("%s: guest images not built (make guest-images): skipped" % name)
     return images
+
+
+def report(failures, output, answers):
+    """The end of a test: the failures (with the tail of the guest's
+    output) and status 1, or the guest's answers and status 0."""
+    if failures:
+        print(output[-6000:])
+        for failure in failures:
+            print("FAIL:", failure)
+        return 1
+    print("answers:", answers)
+    print("PASS")
+    return 0

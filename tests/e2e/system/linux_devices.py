@@ -32,7 +32,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest_support import images_or_skip, parse_test_args  # noqa: E402  (same directory)
+from guest_support import images_or_skip, parse_test_args, report  # noqa: E402  (same directory)
 
 MARKER = "tiercel-guest: init ready"
 SECTOR = 512
@@ -170,14 +170,7 @@ def main():
         if f.read() != readonly_bytes:
             failures.append("ro.img changed")
 
-    if failures:
-        print(output[-6000:])
-        for failure in failures:
-            print("FAIL:", failure)
-        return 1
-    print("answers:", answers)
-    print("PASS")
-    return 0
+    return report(failures, output, answers)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest_support import images_or_skip, parse_test_args  # noqa: E402  (same directory)
+from guest_support import images_or_skip, parse_test_args, report  # noqa: E402  (same directory)
 
 MARKER = "tiercel-guest: init ready"
 GUEST_PAGE = "tiercel: served by the guest over hostfwd"
@@ -268,14 +268,7 @@ def main():
     else:
         print("frames: %s from the guest, %s to it" % frames.groups())
 
-    if failures:
-        print(output[-6000:])
-        for failure in failures:
-            print("FAIL:", failure)
-        return 1
-    print("answers:", answers)
-    print("PASS")
-    return 0
+    return report(failures, output, answers)
 
 
 if __name__ == "__main__":
