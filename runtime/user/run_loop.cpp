@@ -23,6 +23,7 @@
 #include "runtime/user/signals.h"
 #include "runtime/user/syscall_table.h"
 #include "runtime/user/syscalls_strace.h"
+#include "runtime/user/thread_loop.h"
 #include "runtime/user/user_env.h"
 
 namespace tiercel::user {
@@ -31,8 +32,6 @@ namespace {
 
 constexpr uint64_t kSysRtSigsuspend = 133;
 constexpr uint64_t kSysRtSigreturn = 139;
-
-using UserInterpreter = Interpreter<UserEnv>;
 
 // One ecall: the syscall in a7 with arguments in a0..a5, result in a0,
 // and the pc after the ecall (ISA spec 2.8; ecall has no compressed form).
@@ -151,6 +150,8 @@ void logGuestTrap(Process &process, uint64_t cause, uint64_t pc, uint64_t tval, 
                detail.c_str());
 }
 
+} // namespace
+
 // After a siglongjmp out of the fault handler (which runs with every
 // signal blocked): the host mask that mirrors the thread's guest mask.
 void restoreHostSignalMask(Process &process) {
@@ -174,8 +175,6 @@ void handleGuestMemoryFault(Process &process, const CpuState &cpu, const GuestMe
   }
   forceSignal(process, info);
 }
-
-} // namespace
 
 bool isRestartableSyscall(uint64_t number) {
   switch (number) {
@@ -217,32 +216,6 @@ TrapSignal signalForTrap(Process &process, uint64_t cause, uint64_t pc, uint64_t
     return {SIGILL, kIllIllOpc, pc};
   }
 }
-
-// One guest thread's execution state: its registers (GuestThread::
-// registers), the environment the tiers run it in, and under the
-// interpreter an interpreter of its own (decode caches are per thread).
-struct ThreadExec {
-  ThreadExec(GuestThread &thread, Process &process)
-      : thread(thread), env(thread.registers, process.addressSpace(), process.options().extensions) {}
-  GuestThread &thread;
-  UserEnv env;
-  std::unique_ptr<UserInterpreter> interpreter;
-};
-
-// What the run loop needs of a tier. run and recoverAfterHostFault act on
-// one thread; the rest on every thread (they are called with the guest
-// lock held exclusively, or with only one thread).
-struct Engine {
-  std::function<StopReason(ThreadExec &)> run;
-  std::function<void(uint64_t, uint64_t)> invalidateRange;
-  std::function<void()> invalidateAll;
-  std::function<void(ThreadExec &, uint64_t hostPc)> recoverAfterHostFault;
-  std::function<void(const std::unordered_set<uint64_t> *)> setBreakpoints;
-  // A thread starts (before it first runs) or ends, with the world stopped:
-  // tier 1 gives each its own copy of the counters.
-  std::function<void(CpuState &)> threadStarted = [](CpuState &) {};
-  std::function<void(CpuState &)> threadEnded = [](CpuState &) {};
-};
 
 // A trap out of a tier: an ecall is a syscall (most run without the guest
 // lock), anything else raises its guest signal.
@@ -487,179 +460,6 @@ std::string runStatistics(Process &process, const BaselineEngine *baseline, uint
   return result + text;
 }
 
-namespace {
-
-// Set on the host thread inside runProcess (the process's first thread).
-thread_local bool tRunProcessThread = false;
-
-// What every guest thread's loop shares; lives in runProcess's frame,
-// which the process never leaves while other threads run (they end with
-// the process, see endThread).
-struct ThreadRun {
-  Process &process;
-  Engine &engine;
-  const RunOptions &options;
-  // Every thread's execution state (invalidation reaches each interpreter
-  // and fetch cache); changes under `mutex`, read with the guest lock held
-  // exclusively.
-  std::mutex mutex;
-  std::vector<ThreadExec *> execs;
-  // Creates a thread's tier state (its interpreter, under --tier=interp).
-  std::function<void(ThreadExec &)> prepare;
-
-  void add(ThreadExec &exec) {
-    std::lock_guard guard(mutex);
-    execs.push_back(&exec);
-  }
-  void remove(ThreadExec &exec) {
-    std::lock_guard guard(mutex);
-    execs.erase(std::remove(execs.begin(), execs.end(), &exec), execs.end());
-  }
-  template <typename Body> void forEach(Body body) {
-    std::lock_guard guard(mutex);
-    for (ThreadExec *exec : execs)
-      body(*exec);
-  }
-};
-
-// When a thread other than runProcess's ends the process (exit_group, the
-// last thread's exit), or runProcess's while others still run.
-[[noreturn]] void endProcessFromThread(Process &process) {
-  process.holdGuestLockForExit();
-  process.runBeforeExit();
-  std::fflush(nullptr);
-  _exit(process.exitStatus());
-}
-
-// A thread's exit (not the last one): its futexes are released and its
-// entry dropped; runProcess's host thread cannot return (that would end
-// the process) and sleeps until another thread ends it.
-void endThread(ThreadRun &run, ThreadExec &exec) {
-  Process &process = run.process;
-  GuestThread &thread = exec.thread;
-  releaseThreadFutexes(process, thread);
-  process.guestLock().removeRunner(&thread.registers.exitRequest);
-  setThreadExitRequest(nullptr);
-  // Its state goes only with the world stopped (invalidation may be
-  // walking the list), and the thread lets go of the lock for good.
-  GuestLock &lock = process.guestLock();
-  if (process.runnersShareGuestLock()) {
-    lock.unlock_shared();
-    lock.lock();
-  }
-  run.remove(exec);
-  run.engine.threadEnded(thread.registers);
-  setCurrentGuestThread(nullptr);
-  process.removeThread(thread); // frees `thread` (not the main thread's)
-  lock.unlock();
-  if (!tRunProcessThread)
-    return;
-  sigset_t all;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, nullptr);
-  for (;;)
-    pause();
-}
-
-// The loop of one guest thread, with the guest lock held, until the thread
-// or the process exits. Returns only on runProcess's thread when the
-// process exits and no other thread is left.
-void runGuestThread(ThreadRun &run, ThreadExec &exec, FaultJump &jump) {
-  Process &process = run.process;
-  GuestThread &thread = exec.thread;
-  CpuState &cpu = exec.env.cpu;
-  Engine &engine = run.engine;
-  while (!process.exitRequested() && !thread.exiting) {
-    // The mask is not saved by sigsetjmp (a syscall per trap); the fault
-    // path restores the thread's (the handler runs with every signal
-    // blocked).
-    if (sigsetjmp(jump.buffer, 0) != 0) {
-      restoreHostSignalMask(process);
-      engine.recoverAfterHostFault(exec, jump.fault.hostPc);
-      handleGuestMemoryFault(process, cpu, jump.fault);
-      deliverSignals(process, cpu);
-      continue;
-    }
-    jump.armed = 1;
-    StopReason reason = engine.run(exec);
-    jump.armed = 0;
-    if (reason == StopReason::ExitRequest) {
-      cpu.exitRequest.store(0);
-      deliverSignals(process, cpu);
-      // Another thread waits for the lock exclusively (or, taking turns,
-      // at all): let it have its turn.
-      if (process.guestLock().exclusiveWanted()) {
-        process.releaseGuestLock(thread);
-        process.takeGuestLock(thread);
-      }
-      continue;
-    }
-    handleTrap(process, cpu);
-    if (!process.exitRequested() && !thread.exiting)
-      deliverSignals(process, cpu);
-  }
-  if (thread.exiting) {
-    endThread(run, exec);
-    return;
-  }
-  if (!tRunProcessThread || process.threadCount() > 1)
-    endProcessFromThread(process);
-}
-
-// clone of a thread (syscalls_exec.cpp), by a thread that holds the guest
-// lock exclusively: a host thread that waits for the lock and runs the
-// same loop on registers of its own. Returns its tid.
-int64_t startGuestThread(ThreadRun &run, const CpuState &registers, uint64_t clearChildTid) {
-  Process &process = run.process;
-  GuestThread &parent = process.currentThread();
-  GuestThread &thread = process.addThread(0);
-  copyRegisters(registers, thread.registers);
-  thread.registers.instret = 0;
-  run.engine.threadStarted(thread.registers);
-  thread.clearChildTid = clearChildTid;
-  // Linux: the mask is inherited; a CLONE_VM child has no alternate stack.
-  thread.signals.blocked = parent.signals.blocked;
-  std::mutex started;
-  std::condition_variable startedCv;
-  int tid = 0;
-  try {
-    // The host thread inherits this one's host mask, which mirrors the
-    // guest mask it inherits too.
-    std::thread([&run, &thread, &started, &startedCv, &tid] {
-      {
-        // Notified under the mutex: the parent returns (and its condition
-        // variable goes) only once this is done.
-        std::lock_guard guard(started);
-        tid = static_cast<int>(gettid());
-        thread.tid = tid;
-        startedCv.notify_one();
-      }
-      Process &process = run.process;
-      setCurrentGuestThread(&thread);
-      ThreadExec exec(thread, process);
-      run.prepare(exec);
-      run.add(exec);
-      FaultJump jump;
-      setThreadFaultJump(&jump);
-      setThreadExitRequest(&thread.registers.exitRequest);
-      process.guestLock().addRunner(&thread.registers.exitRequest);
-      process.takeGuestLock(thread);
-      deliverSignals(process, thread.registers);
-      runGuestThread(run, exec, jump);
-      setThreadFaultJump(nullptr);
-    }).detach();
-  } catch (const std::system_error &) {
-    run.engine.threadEnded(thread.registers);
-    process.removeThread(thread);
-    return -EAGAIN;
-  }
-  std::unique_lock guard(started);
-  startedCv.wait(guard, [&] { return tid != 0; });
-  return tid;
-}
-
-} // namespace
-
 int runProcess(Process &process, const RunOptions &options) {
   uint64_t startNs = ProfileRecorder::monotonicNs();
   GuestThread &mainThread = process.mainThread();
@@ -854,14 +654,14 @@ int runProcess(Process &process, const RunOptions &options) {
     return startGuestThread(run, registers, clearChildTid);
   };
 
-  tRunProcessThread = true;
+  setRunProcessThread(true);
   FaultJump jump;
   setThreadFaultJump(&jump);
   if (options.debugger != nullptr)
     runDebugged(process, mainExec, engine, *options.debugger, jump);
   runGuestThread(run, mainExec, jump);
   setThreadFaultJump(nullptr);
-  tRunProcessThread = false;
+  setRunProcessThread(false);
   process.holdGuestLockForExit();
   process.invalidateCode = nullptr;
   process.beforeFork = nullptr;
