@@ -180,13 +180,17 @@ void Lifter::collectFields() {
   const Field fflags{offsetof(CpuState, fflags), 1}, frm{offsetof(CpuState, frm), 1};
   const Field reservation[] = {{offsetof(CpuState, reservationValid), 1},
                                {offsetof(CpuState, reservationAddress), 8},
-                               {offsetof(CpuState, reservationValue), 8}};
+                               {offsetof(CpuState, reservationValue), 8},
+                               {offsetof(CpuState, reservationGeneration), 8}};
   const Field instret{offsetof(CpuState, instret), 8};
+  // Read by LR/SC/AMOs, never written by guest code.
+  const Field reservationTable{offsetof(CpuState, reservationTable), 8};
   allFields_.push_back(fflags);
   allFields_.push_back(frm);
   for (const Field &field : reservation)
     allFields_.push_back(field);
   allFields_.push_back(instret);
+  allFields_.push_back(reservationTable);
 
   bool helper = false, floating = false, atomic = false, fpCsr = false;
   std::set<unsigned> x, f;

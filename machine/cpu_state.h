@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "machine/reservation.h"
+
 namespace tiercel {
 
 // Privilege levels as encoded in mstatus.MPP (privileged spec 1.2).
@@ -82,6 +84,7 @@ struct CpuState {
   uint32_t padding0;
   uint64_t reservationAddress;
   uint64_t reservationValue; // value LR read; SC fails if memory no longer holds it
+                             // (and see reservationGeneration below)
 
   // Set by a trapping instruction (semantics/trap.h): cause and tval.
   uint64_t trapCause;
@@ -101,6 +104,11 @@ struct CpuState {
   // Tier 1: added to a counter's address so that each thread bumps its own
   // copy (jit/code_cache.h, "Per-thread data views"); 0 for the first.
   int64_t counterOffset;
+
+  // LR/SC (machine/reservation.h): the generation table of the harts that
+  // share memory with this one, and the generation LR recorded.
+  uint64_t *reservationTable = processReservationTable.words;
+  uint64_t reservationGeneration;
 };
 
 static_assert(offsetof(CpuState, x) == 0);

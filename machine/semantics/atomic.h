@@ -1,15 +1,17 @@
 // A extension: LR/SC and AMOs (ISA spec chapter 8).
 //
 // LR/SC use a real reservation kept in CpuState: LR records the address, the
-// access width (in reservationValid, 0 = no reservation) and the value it
-// read; SC succeeds only if the reservation is held for the same address and
-// width AND an atomic compare-exchange from the reserved value to the new
-// value succeeds, so a store by another hart in between makes it fail (up to
-// the ABA case, which the spec's forward-progress rules tolerate). SC always
-// clears the reservation (ISA spec 8.2).
+// access width (in reservationValid, 0 = no reservation), the value it read
+// and the generation of the line's reservation slot (machine/reservation.h).
+// SC succeeds only if the reservation is held for the same address and
+// width, the slot still holds that generation (no SC or AMO of any hart has
+// written the line since: no ABA), and an atomic compare-exchange from the
+// reserved value to the new value succeeds (no plain store changed it). SC
+// always clears the reservation (ISA spec 8.2).
 //
 // AMOs are single host atomic read-modify-writes on env.atomicPointer with a
-// memory order taken from aq/rl (ISA spec 8.4). Misaligned LR raises a load
+// memory order taken from aq/rl (ISA spec 8.4), done with the line's slot
+// locked so that they move its generation. Misaligned LR raises a load
 // address-misaligned exception, misaligned SC/AMO a store/AMO one (ISA spec
 // 8.1, privileged spec 3.7: AMOs raise store/AMO exceptions).
 #pragma once
@@ -72,6 +74,9 @@ TIERCEL_SEMANTICS ExecStatus loadReserved(Env &env, const Insn &insn) {
   if ((insn.rm & 1) != 0)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
   // An aligned load of T is single-copy atomic; LR is a load for faults.
+  // The generation is read before the value (acquire): a write by an SC or
+  // AMO that the value read misses moves it later.
+  uint64_t generation = reservationGeneration(reservationSlot(cpu.reservationTable, address));
   T value;
   if (!env.template load<T>(address, value)) [[unlikely]]
     return trapRecorded(cpu, insn);
@@ -80,6 +85,7 @@ TIERCEL_SEMANTICS ExecStatus loadReserved(Env &env, const Insn &insn) {
   cpu.reservationValid = sizeof(T);
   cpu.reservationAddress = address;
   cpu.reservationValue = value;
+  cpu.reservationGeneration = generation;
   writeX(cpu, insn.rd, atomicResult(value));
   return ExecStatus::Continue;
 }
@@ -100,12 +106,19 @@ TIERCEL_SEMANTICS ExecStatus storeConditional(Env &env, const Insn &insn) {
   T *pointer = env.template atomicPointer<T>(address);
   if (pointer == nullptr) [[unlikely]]
     return trapRecorded(cpu, insn);
+  uint64_t *slot = reservationSlot(cpu.reservationTable, address);
+  uint64_t generation = cpu.reservationGeneration;
+  if (!reservationLockIfUnchanged(slot, generation)) {
+    writeX(cpu, insn.rd, 1); // another hart's SC or AMO wrote the line
+    return ExecStatus::Continue;
+  }
   T expected = static_cast<T>(cpu.reservationValue);
   T desired = static_cast<T>(readX(cpu, insn.rs2));
   bool stored = withAtomicOrdering(insn, [&](auto order) {
     return __atomic_compare_exchange_n(pointer, &expected, desired, false, order.value,
                                        compareExchangeFailureOrder(order.value));
   });
+  reservationUnlock(slot, generation, stored);
   writeX(cpu, insn.rd, stored ? 0 : 1);
   return ExecStatus::Continue;
 }
@@ -143,8 +156,11 @@ TIERCEL_SEMANTICS ExecStatus atomicMemoryOperation(Env &env, const Insn &insn,
   if (pointer == nullptr) [[unlikely]]
     return trapRecorded(cpu, insn);
   T operand = static_cast<T>(readX(cpu, insn.rs2));
+  uint64_t *slot = reservationSlot(cpu.reservationTable, address);
+  uint64_t generation = reservationLock(slot);
   T old = withAtomicOrdering(
       insn, [&](auto order) { return op(reinterpret_cast<T *>(pointer), operand, order.value); });
+  reservationUnlock(slot, generation, true);
   writeX(cpu, insn.rd, atomicResult(static_cast<Unsigned>(old)));
   return ExecStatus::Continue;
 }

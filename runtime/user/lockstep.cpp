@@ -74,6 +74,10 @@ bool LockstepChecker::prepare() {
   if (!fetched)
     return false;
   skipRd_ = hasFlag(insn_.opcode, kCsr) && (insn_.imm & 0xfff) == kCsrTime;
+  shadow.reservationTable = referenceReservations_->words;
+  uint64_t atomicAddress = cpu.x[insn_.rs1];
+  *reservationSlot(shadow.reservationTable, atomicAddress) =
+      __atomic_load_n(reservationSlot(cpu.reservationTable, atomicAddress), __ATOMIC_RELAXED);
 
   ReferenceEnv reference{shadow, env_, stores_};
   ExecStatus status = execFunctionFor<ReferenceEnv>(insn_.opcode)(reference, insn_);
@@ -110,9 +114,9 @@ void LockstepChecker::check() {
   if (cpu.fflags != shadow.fflags || cpu.frm != shadow.frm)
     diverged("fcsr");
   if (cpu.reservationValid != shadow.reservationValid ||
-      (cpu.reservationValid &&
-       (cpu.reservationAddress != shadow.reservationAddress ||
-        cpu.reservationValue != shadow.reservationValue)))
+      (cpu.reservationValid && (cpu.reservationAddress != shadow.reservationAddress ||
+                                cpu.reservationValue != shadow.reservationValue ||
+                                cpu.reservationGeneration != shadow.reservationGeneration)))
     diverged("LR/SC reservation");
   if (cpu.instret != shadow.instret)
     diverged("instret");

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 #include "machine/cpu_state.h"
@@ -57,6 +58,10 @@ private:
   bool skipRd_ = false;  // the instruction reads the clock (rdtime)
   bool trapped_ = false; // the reference trapped
   std::vector<StoreRecord> stores_;
+  // The reference's reservation generations (machine/reservation.h): its SC
+  // or AMO moves a slot here, not in the table tier 1 then uses. Primed
+  // with the slot of x[rs1] before each instruction.
+  std::unique_ptr<ReservationTable> referenceReservations_ = std::make_unique<ReservationTable>();
   uint64_t checked_ = 0;
   uint64_t injectAt_ = 0; // 0: never
 };

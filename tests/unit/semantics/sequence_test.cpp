@@ -67,6 +67,94 @@ TEST(LrSc, WidthMismatchFails) {
   EXPECT_EQ(env->cpu.x[4], 1u);
 }
 
+// ---- Reservation generations (machine/reservation.h): no ABA ----
+
+constexpr uint32_t kAmoaddDx5x6x3 = 0x0061b2af;  // amoadd.d x5, x6, (x3)
+constexpr uint32_t kAmoaddDx5x6x10 = 0x006532af; // amoadd.d x5, x6, (x10)
+constexpr uint32_t kLrDx9x3 = 0x1001b4af;        // lr.d x9, (x3)
+constexpr uint32_t kScDx7x8x3 = 0x1881b3af;      // sc.d x7, x8, (x3)
+
+// Runs `body` as another hart on the same memory: the env's CpuState is
+// swapped for a fresh one (same reservation table) and put back after.
+template <class Body> void asOtherHart(TestEnv &env, Body body) {
+  alignas(CpuState) unsigned char saved[sizeof(CpuState)];
+  std::memcpy(saved, static_cast<const void *>(&env.cpu), sizeof(CpuState));
+  CpuState other{};
+  std::memcpy(static_cast<void *>(&env.cpu), static_cast<const void *>(&other), sizeof(CpuState));
+  body();
+  std::memcpy(static_cast<void *>(&env.cpu), saved, sizeof(CpuState));
+}
+
+uint64_t slotOf(TestEnv &env, uint64_t address) {
+  return __atomic_load_n(reservationSlot(env.cpu.reservationTable, address), __ATOMIC_ACQUIRE);
+}
+
+TEST(LrSc, AmosOfAnotherHartThatRestoreTheValueStillMakeScFail) {
+  auto env = std::make_unique<TestEnv>();
+  env->cpu.x[3] = 0x13000;
+  env->cpu.x[2] = 0x1111;
+  uint64_t initial = 0x5555;
+  std::memcpy(env->host(0x13000), &initial, 8);
+  ASSERT_EQ(execute(*env, kLrDx1x3), ExecStatus::Continue);
+  // A then B then A again: the value compare alone cannot see it.
+  asOtherHart(*env, [&] {
+    env->cpu.x[3] = 0x13000;
+    env->cpu.x[6] = 1;
+    ASSERT_EQ(execute(*env, kAmoaddDx5x6x3), ExecStatus::Continue);
+    env->cpu.x[6] = ~uint64_t{0};
+    ASSERT_EQ(execute(*env, kAmoaddDx5x6x3), ExecStatus::Continue);
+  });
+  uint64_t now;
+  std::memcpy(&now, env->host(0x13000), 8);
+  ASSERT_EQ(now, 0x5555u) << "the other hart put the value back";
+  ASSERT_EQ(execute(*env, kScDx4x2x3), ExecStatus::Continue);
+  EXPECT_EQ(env->cpu.x[4], 1u) << "sc.d must fail: the line was written since lr.d";
+  std::memcpy(&now, env->host(0x13000), 8);
+  EXPECT_EQ(now, 0x5555u);
+  EXPECT_EQ(slotOf(*env, 0x13000) & 1, 0u) << "no slot is left locked";
+}
+
+TEST(LrSc, ScOfAnotherHartStoringTheSameValueMakesScFail) {
+  auto env = std::make_unique<TestEnv>();
+  env->cpu.x[3] = 0x13040;
+  env->cpu.x[2] = 0x2222;
+  uint64_t initial = 0x77;
+  std::memcpy(env->host(0x13040), &initial, 8);
+  ASSERT_EQ(execute(*env, kLrDx1x3), ExecStatus::Continue);
+  asOtherHart(*env, [&] {
+    env->cpu.x[3] = 0x13040;
+    env->cpu.x[8] = 0x77; // the same value back
+    ASSERT_EQ(execute(*env, kLrDx9x3), ExecStatus::Continue);
+    ASSERT_EQ(execute(*env, kScDx7x8x3), ExecStatus::Continue);
+    EXPECT_EQ(env->cpu.x[7], 0u) << "the other hart's own pair succeeds";
+  });
+  ASSERT_EQ(execute(*env, kScDx4x2x3), ExecStatus::Continue);
+  EXPECT_EQ(env->cpu.x[4], 1u);
+  uint64_t now;
+  std::memcpy(&now, env->host(0x13040), 8);
+  EXPECT_EQ(now, 0x77u);
+}
+
+TEST(LrSc, AtomicsOnAnotherLineKeepTheReservation) {
+  auto env = std::make_unique<TestEnv>();
+  env->cpu.x[3] = 0x13080;
+  env->cpu.x[2] = 0x3333;
+  ASSERT_EQ(execute(*env, kLrDx1x3), ExecStatus::Continue);
+  uint64_t before = slotOf(*env, 0x13080);
+  asOtherHart(*env, [&] {
+    env->cpu.x[10] = 0x130c0; // the next 64-byte line
+    env->cpu.x[6] = 5;
+    ASSERT_EQ(execute(*env, kAmoaddDx5x6x10), ExecStatus::Continue);
+  });
+  EXPECT_EQ(slotOf(*env, 0x13080), before);
+  ASSERT_EQ(execute(*env, kScDx4x2x3), ExecStatus::Continue);
+  EXPECT_EQ(env->cpu.x[4], 0u) << "a write to another line leaves the reservation";
+  EXPECT_EQ(slotOf(*env, 0x13080), before + 2) << "a successful sc moves the generation";
+  uint64_t now;
+  std::memcpy(&now, env->host(0x13080), 8);
+  EXPECT_EQ(now, 0x3333u);
+}
+
 // Every opcode outside F/D must be exercised by the integer case tables.
 TEST(CaseCoverage, EveryIntegerOpcodeHasACase) {
   std::set<Opcode> covered;
