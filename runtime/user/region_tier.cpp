@@ -28,6 +28,12 @@ constexpr unsigned kEntryPatchBytes = 13;
 // An edge below this share of its block's executions is cold: it leaves
 // the region instead of pulling its target in.
 constexpr uint64_t kColdEdgeDivisor = 50; // 2%
+// Region formation takes in the entry block of another region only when
+// that region is this small: a dispatch block shared by an interpreter's
+// handlers is worth a copy in each (one region per handler, no transition
+// back to the dispatcher's region), a hot loop of hundreds of instructions
+// is not worth compiling again into every region that leads into it.
+constexpr uint64_t kSharedEntryInstructions = 64;
 
 } // namespace
 
@@ -128,6 +134,14 @@ bool RegionTier::preciseNow() const {
 
 // ---- Region formation ----
 
+uint64_t RegionTier::regionInstructionsAt(uint64_t pc) const {
+  if (auto live = regions_.find(pc); live != regions_.end())
+    return live->second.region->instructionCount();
+  if (auto queued = requested_.find(pc); queued != requested_.end())
+    return queued->second;
+  return 0;
+}
+
 // One block as tier 1 cuts it (decodeGuestBlock).
 bool RegionTier::decodeBlock(uint64_t pc, lifter::RegionBlock &out) {
   // A fetch that fails here is no trap: the block just ends (or is not).
@@ -148,11 +162,19 @@ bool RegionTier::decodeBlock(uint64_t pc, lifter::RegionBlock &out) {
 
 // From the tier-1 profile around a hot block: the block alone, the hottest
 // path out of it, or every block reached through edges that are not cold.
+// A block that is the entry of another region (compiled or queued) bigger
+// than kSharedEntryInstructions ends the walk: the region's exit goes there
+// through the patched tier-1 entry, so one hot loop is compiled once, not
+// again into every region that leads into it. A return is followed only to the return site of a call the
+// region contains: a region entered inside a function does not take in the
+// callers it happened to return to while tier 1 profiled it (their code
+// then runs in tier 1 from every other call site, and gets hot again).
 std::shared_ptr<lifter::Region> RegionTier::formRegion(const jit::Block &hot) {
   auto region = std::make_shared<lifter::Region>();
   region->entryPc = hot.pc;
   std::deque<const jit::Block *> work{&hot};
   std::unordered_set<uint64_t> included{hot.pc};
+  std::unordered_set<uint64_t> returnSites; // after the calls included so far
   uint64_t instructions = 0;
   while (!work.empty()) {
     const jit::Block *block = work.front();
@@ -163,6 +185,14 @@ std::shared_ptr<lifter::Region> RegionTier::formRegion(const jit::Block &hot) {
         return nullptr; // the code changed under tier 1: it will be retranslated
       continue;
     }
+    bool returns = false;
+    if (lifted.terminated && !lifted.instructions.empty()) {
+      const DecodedInstruction &last = lifted.instructions.back();
+      bool linkRegister = last.rd == 1 || last.rd == 5; // ra, t0 (ISA spec 2.5)
+      if ((last.opcode == Opcode::Jal || last.opcode == Opcode::Jalr) && linkRegister)
+        returnSites.insert(lifted.endPc);
+      returns = last.opcode == Opcode::Jalr && last.rd == 0 && (last.rs1 == 1 || last.rs1 == 5);
+    }
     // The profile of the block.
     lifted.executions = block->executions();
     std::vector<std::pair<uint64_t, uint64_t>> successors; // (pc, count)
@@ -171,7 +201,8 @@ std::shared_ptr<lifter::Region> RegionTier::formRegion(const jit::Block &hot) {
       if (exit.kind == jit::ExitRecord::Kind::Indirect) {
         for (const auto &[target, count] : block->jalrCounts(exit).targets) {
           lifted.indirectTargets.emplace_back(target, count);
-          successors.emplace_back(target, count);
+          if (!returns || returnSites.count(target) != 0)
+            successors.emplace_back(target, count);
         }
         continue;
       }
@@ -194,7 +225,7 @@ std::shared_ptr<lifter::Region> RegionTier::formRegion(const jit::Block &hot) {
         continue;
       if (options_.shape == RegionShape::Trace && count * 2 < executions)
         continue; // a trace follows only a dominant edge
-      if (included.count(pc) != 0)
+      if (included.count(pc) != 0 || regionInstructionsAt(pc) > kSharedEntryInstructions)
         continue;
       auto found = blocks_.find(pc);
       if (found == blocks_.end() || !found->second->valid)
@@ -273,7 +304,7 @@ void RegionTier::request(const jit::Block &hot) {
   uint64_t id = nextId_++;
   char symbol[48];
   std::snprintf(symbol, sizeof symbol, "tiercel_region_%" PRIu64, id);
-  requested_.insert(hot.pc);
+  requested_[hot.pc] = region->instructionCount();
   pending_[id] = {region, generation_, compiledPrecise_};
   orc_->submit(id, hot.executions(), symbol, builder(region, compiledPrecise_, symbol));
   if (options_.log != nullptr)
@@ -342,9 +373,21 @@ void RegionTier::scan() {
     intervalMicroseconds_ = std::min(intervalMicroseconds_.load() * 2, kMaxIntervalMicroseconds);
     return;
   }
+  // Hottest first: a loop's header outcounts the blocks before and inside
+  // it, so its region is formed first and they are then covered by it or
+  // stop at it, rather than each becoming the entry of a region of its own.
+  std::vector<std::pair<uint64_t, const jit::Block *>> hot;
   for (const auto &[pc, block] : blocks_)
-    if (block->valid && block->counters != nullptr && block->executions() >= options_.hotThreshold)
-      request(*block);
+    if (block->valid && block->counters != nullptr) {
+      uint64_t executions = block->executions();
+      if (executions >= options_.hotThreshold && requested_.count(pc) == 0 &&
+          regions_.count(pc) == 0)
+        hot.emplace_back(executions, block.get());
+    }
+  std::sort(hot.begin(), hot.end(),
+            [](const auto &a, const auto &b) { return a.first > b.first; });
+  for (const auto &[executions, block] : hot)
+    request(*block);
   // Back off while nothing new gets hot; come back quickly when it does.
   bool active = requested_.size() + regions_.size() != before || orc_->queued() != 0;
   unsigned interval = intervalMicroseconds_.load();

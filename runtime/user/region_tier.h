@@ -161,6 +161,9 @@ private:
   std::shared_ptr<lifter::Region> formRegion(const jit::Block &hot);
   std::shared_ptr<lifter::Region> formStaticRegion(uint64_t pc);
   bool decodeBlock(uint64_t pc, lifter::RegionBlock &out);
+  // Guest instructions of the region entered at `pc` (compiled or queued);
+  // 0 when no region starts there.
+  uint64_t regionInstructionsAt(uint64_t pc) const;
   void request(const jit::Block &hot);
   jit::OrcEngine::ModuleBuilder builder(std::shared_ptr<const lifter::Region> region, bool precise,
                                         const std::string &symbol) const;
@@ -182,7 +185,7 @@ private:
   std::unique_ptr<jit::OrcEngine> orc_;
   std::map<uint64_t, Live> regions_;                 // by entry pc
   std::unordered_map<uint64_t, Pending> pending_;    // by job id
-  std::unordered_set<uint64_t> requested_;           // entry pcs queued or compiling
+  std::unordered_map<uint64_t, uint64_t> requested_; // entry pc -> instructions, queued or compiling
   std::unordered_set<uint64_t> failed_;              // entry pcs that did not compile
   // Blocks inside a requested region (not its entry), with their tier-1
   // count then: they get a region of their own only if tier 1 keeps
