@@ -46,8 +46,7 @@ extern "C" uint64_t tiercel_jit_execute_instruction(tiercel::CpuState *cpu,
 namespace tiercel::user {
 
 llvm::Expected<std::unique_ptr<BaselineEngine>>
-BaselineEngine::create(UserEnv &env, UserEnv &mainEnv, AddressSpace &space,
-                       const BaselineOptions &options) {
+BaselineEngine::create(UserEnv &env, AddressSpace &space, const BaselineOptions &options) {
   BaselineOptions adjusted = options;
   if (options.lockstep) {
     // One instruction per block, and every block back to the dispatcher.
@@ -56,8 +55,6 @@ BaselineEngine::create(UserEnv &env, UserEnv &mainEnv, AddressSpace &space,
   }
   std::unique_ptr<BaselineEngine> engine(new BaselineEngine(space, adjusted));
   engine->chainingRequested_ = adjusted.chaining;
-  if (options.lockstep)
-    engine->lockstep_ = std::make_unique<LockstepChecker>(mainEnv, stderr);
   // Data: the jump cache (64 KiB) plus counters, about 1/8 of the code.
   auto cache = jit::CodeCache::create(options.codeCacheBytes, options.codeCacheBytes / 8 + (1 << 20));
   if (!cache)
@@ -114,6 +111,7 @@ StopReason BaselineEngine::run(UserEnv &env) {
   CpuState &cpu = env.cpu;
   tHelperEnv = &env;
   uint8_t *base = cpu.memoryBase;
+  LockstepChecker *lockstep = options_.lockstep ? lockstepFor(env) : nullptr;
   jit::ExitRecord *pending = nullptr; // a direct exit to chain to the next block
   for (;;) {
     if (space_.hasWrittenCodePages()) {
@@ -172,11 +170,11 @@ StopReason BaselineEngine::run(UserEnv &env) {
       if (options_.logCpu)
         logCpuState(options_.log, cpu, options_.logFpu);
     }
-    bool checking = lockstep_ != nullptr && lockstep_->prepare();
+    bool checking = lockstep != nullptr && lockstep->prepare();
     uint64_t word = tiercel_enter_generated_code(
         &cpu, base, reinterpret_cast<jit::GeneratedCode>(block->code));
     if (checking && word != static_cast<uint64_t>(jit::ExitCode::ExitRequest))
-      lockstep_->check();
+      lockstep->check();
     if (word >= jit::kFirstExitRecord) {
       auto *exit = reinterpret_cast<jit::ExitRecord *>(word);
       if (exit->kind == jit::ExitRecord::Kind::Direct) {
@@ -585,6 +583,18 @@ void BaselineEngine::threadStarted(CpuState &cpu) {
 void BaselineEngine::threadEnded(CpuState &cpu) {
   if (options_.counters)
     cache_->releaseDataView(cpu.counterOffset);
+  if (options_.lockstep) {
+    std::lock_guard lock(mutex_);
+    lockstep_.erase(&cpu);
+  }
+}
+
+LockstepChecker *BaselineEngine::lockstepFor(UserEnv &env) {
+  std::lock_guard lock(mutex_);
+  std::unique_ptr<LockstepChecker> &checker = lockstep_[&env.cpu];
+  if (checker == nullptr)
+    checker = std::make_unique<LockstepChecker>(env, stderr);
+  return checker.get();
 }
 
 void BaselineEngine::afterForkInParent() {
@@ -635,9 +645,9 @@ void BaselineEngine::recoverAfterHostFault(CpuState &cpu, uint64_t hostPc) {
       return;
     }
   }
-  if (lockstep_ != nullptr) {
+  if (auto checker = lockstep_.find(&cpu); checker != lockstep_.end()) {
     // The reference faulted before tier 1 ran: the real state is untouched.
-    cpu.pc = lockstep_->currentPc();
+    cpu.pc = checker->second->currentPc();
     return;
   }
   std::fprintf(stderr, "tiercel-riscv64: internal error: host fault at %#" PRIx64

@@ -96,11 +96,9 @@ class BaselineEngine {
 public:
   // `space` is the process's: code pages are watched for guest writes.
   // `engineEnv` is the engine's own (tier 2 decodes guest code through it;
-  // its CpuState is scratch); `mainEnv` the first guest thread's
-  // (--lockstep checks that thread, which is then the only one).
+  // its CpuState is scratch).
   static llvm::Expected<std::unique_ptr<BaselineEngine>>
-  create(UserEnv &engineEnv, UserEnv &mainEnv, AddressSpace &space,
-         const BaselineOptions &options);
+  create(UserEnv &engineEnv, AddressSpace &space, const BaselineOptions &options);
   ~BaselineEngine();
 
   // Runs the guest thread whose registers and environment `env` holds.
@@ -182,7 +180,11 @@ private:
   std::unique_ptr<jit::HostDisassembler> disassembler_; // -d out_asm
   std::unique_ptr<PerfMap> perfMap_;                    // -perfmap
   std::unique_ptr<JitDump> jitDump_;                    // -jitdump
-  std::unique_ptr<LockstepChecker> lockstep_;           // --lockstep
+  // --lockstep: a checker per guest thread (by its CpuState), made at its
+  // first run(), gone at threadEnded. Threads take turns under --lockstep,
+  // so the reference's stores and their undo never meet another thread's.
+  std::unordered_map<const CpuState *, std::unique_ptr<LockstepChecker>> lockstep_; // mutex_
+  LockstepChecker *lockstepFor(UserEnv &env);
   std::unique_ptr<RegionTier> tier2_;                   // tier 2, with options.tier2
   std::unordered_map<uint64_t, std::unique_ptr<jit::Block>> blocks_; // by pc (user mode: flags 0)
   std::map<uintptr_t, jit::Block *> byCode_;                         // live and retired, by entry

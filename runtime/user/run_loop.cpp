@@ -482,7 +482,9 @@ int runProcess(Process &process, const RunOptions &options) {
   // Guest threads run in parallel under tier 1 and tier 2 (tiered). They
   // take turns under the interpreter (per-thread decode caches), under
   // --tier=llvm (regions are installed as blocks are entered), with the
-  // debugger or --lockstep (which follow one thread), and on a host whose
+  // debugger (which follows one thread) or --lockstep (each thread checked
+  // by its own checker, whose undo of the reference's stores must not meet
+  // another thread's), and on a host whose
   // 16-byte loads and stores may tear (the jump cache needs them whole).
   bool parallel = options.tier == Tier::Baseline && options.debugger == nullptr &&
                   !options.baseline.lockstep &&
@@ -502,8 +504,7 @@ int runProcess(Process &process, const RunOptions &options) {
     baselineOptions.tier2Options.deferPatching = parallel;
   }
   if (options.tier == Tier::Baseline) {
-    auto created = BaselineEngine::create(engineEnv, mainExec.env, process.addressSpace(),
-                                          baselineOptions);
+    auto created = BaselineEngine::create(engineEnv, process.addressSpace(), baselineOptions);
     if (!created) {
       std::fprintf(stderr, "tiercel-riscv64: cannot start tier 1: %s\n",
                    llvm::toString(created.takeError()).c_str());
@@ -643,12 +644,9 @@ int runProcess(Process &process, const RunOptions &options) {
   setThreadExitRequest(&cpu.exitRequest);
 
   process.startThread = [&run, &options](const CpuState &registers, uint64_t clearChildTid) {
-    const char *refused = options.debugger != nullptr            ? "-g (the debugger follows one thread)"
-                          : options.baseline.lockstep             ? "--lockstep"
-                                                                  : nullptr;
-    if (refused != nullptr) {
-      std::fprintf(stderr, "tiercel-riscv64: unimplemented: guest threads under %s; the clone fails "
-                           "with ENOSYS\n", refused);
+    if (options.debugger != nullptr) {
+      std::fprintf(stderr, "tiercel-riscv64: unimplemented: guest threads under -g (the debugger "
+                           "follows one thread); the clone fails with ENOSYS\n");
       return int64_t{-ENOSYS};
     }
     return startGuestThread(run, registers, clearChildTid);
