@@ -3,13 +3,13 @@
 
     python3 bench/system_boot.py --build build [--runs 5] [--quick] [--no-qemu]
                                  [--no-workload] [--programs a,b] [--size quick|full]
-                                 [--user-tiercel PATH] [--json PATH]
+                                 [--smp N] [--user-tiercel PATH] [--json PATH]
 
 Boot table. Boots the guest images of tools/guest/build-images.sh (Linux 6.1
 and a busybox initramfs; `make guest-images`) under `tiercel-system-riscv64
 --tier=interp` and under qemu-system-riscv64 when installed, with the same
-firmware (Debian's OpenSBI fw_dynamic), kernel, initramfs, -m and -append,
-RUNS times each, interleaved. For each boot it measures the wall time until
+firmware (Debian's OpenSBI fw_dynamic), kernel, initramfs, -m, -smp (--smp,
+default 1) and -append, RUNS times each, interleaved. For each boot it measures the wall time until
 /init prints its marker ("tiercel-guest: init ready") and until the emulator
 has exited after `poweroff -f` typed at the marker (tools/guest/boot-time.py
 does the timing). It prints medians and the ratio Tiercel / QEMU.
@@ -92,12 +92,13 @@ def guest_images(extra=None):
     return fields["KERNEL"], fields["INITRD"]
 
 
-def system_command(kind, binary, kernel, initrd, memory):
+def system_command(kind, binary, kernel, initrd, memory, smp=1):
     common = ["-machine", "virt", "-nographic", "-m", memory, "-bios", OPENSBI,
-              "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0"]
+              "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0",
+              "-smp", str(smp)]
     if kind == "tiercel":
         return [binary, "--tier=interp"] + common
-    return [binary] + common + ["-smp", "1"]
+    return [binary] + common
 
 
 def run_workload_boot(command, specs, timeout):
@@ -223,6 +224,7 @@ def main():
     parser.add_argument("--user-tiercel", help="tiercel-riscv64 for the user-mode column "
                         "(default: BUILD/bin/tiercel-riscv64)")
     parser.add_argument("--memory", default="256M", help="guest RAM (-m) for every boot")
+    parser.add_argument("--smp", type=int, default=1, help="harts (-smp) for every boot")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per boot or run")
     parser.add_argument("--json", help="output (default BUILD/bench/system-results.json)")
     opts = parser.parse_args()
@@ -250,16 +252,16 @@ def main():
     systems = [("tiercel", tiercel)] + ([("qemu", qemu_system)] if qemu_system else [])
     results = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
                "host": platform.node(), "runs": runs, "kernel": kernel, "initrd": initrd,
-               "memory": opts.memory, "boot": {}, "workload": {}}
+               "memory": opts.memory, "smp": opts.smp, "boot": {}, "workload": {}}
     failures = []
 
     # ---- Boot table ----
     boots = {kind: {"marker": [], "exit": []} for kind, _ in systems}
-    print("boot: %s + %s, OpenSBI %s, -m %s; %d run(s) each" %
-          (kernel, os.path.basename(initrd), OPENSBI, opts.memory, runs))
+    print("boot: %s + %s, OpenSBI %s, -m %s, -smp %d; %d run(s) each" %
+          (kernel, os.path.basename(initrd), OPENSBI, opts.memory, opts.smp, runs))
     for run in range(runs):
         for kind, binary in systems:
-            command = system_command(kind, binary, kernel, initrd, opts.memory)
+            command = system_command(kind, binary, kernel, initrd, opts.memory, opts.smp)
             marker, total, output, error = boot_time.one_run(command, MARKER, [], opts.timeout)
             if error:
                 failures.append("boot under %s: %s\n%s" % (kind, error,
@@ -358,7 +360,8 @@ def main():
                     times[config][name].append(elapsed)
             for kind, binary in systems:
                 config = kind + "-system"
-                command = system_command(kind, binary, bench_kernel, bench_initrd, opts.memory)
+                command = system_command(kind, binary, bench_kernel, bench_initrd, opts.memory,
+                                         opts.smp)
                 measured, outputs, error = run_workload_boot(command, specs, opts.timeout)
                 if error:
                     failures.append("workload under %s: %s" % (config, error))

@@ -35,6 +35,13 @@ llvm::Error Board::checkRamSize(uint64_t ramSize) {
   return llvm::Error::success();
 }
 
+llvm::Error Board::checkHartCount(unsigned harts) {
+  if (harts == 0 || harts > board::kMaxHarts)
+    return boardError("the hart count must be 1 to " + std::to_string(board::kMaxHarts) + ", not " +
+                      std::to_string(harts));
+  return llvm::Error::success();
+}
+
 llvm::Error Board::buildCommon(std::vector<Range> ramHoles) {
   void *ram = mmap(nullptr, ramSize_, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -64,25 +71,32 @@ llvm::Error Board::buildCommon(std::vector<Range> ramHoles) {
                                            ram_ + (from - board::kRamBase), "ram"))
       return error;
 
-  cpu_ = std::make_unique<CpuState>();
-  cpu_->pc = kResetPc;
-  SystemEnvOptions options;
-  options.hartId = 0;
-  options.readTime = [this] { return clint_->mtime(); };
-  env_ = std::make_unique<SystemEnv>(*cpu_, map_, std::move(options));
+  if (llvm::Error error = checkHartCount(hartCount_))
+    return error;
+  std::vector<devices::Clint::HartLines> clintLines;
+  for (unsigned index = 0; index < hartCount_; ++index) {
+    Hart hart;
+    hart.cpu = std::make_unique<CpuState>();
+    hart.cpu->pc = kResetPc;
+    SystemEnvOptions options;
+    options.hartId = index;
+    options.readTime = [this] { return clint_->mtime(); };
+    hart.env = std::make_unique<SystemEnv>(*hart.cpu, map_, std::move(options));
+    // msip[index] at 0x2000000 + 4 * index, mtimecmp[index] at 0x2004000 + 8 * index.
+    clintLines.push_back({&hart.env->interruptLine(Interrupt::MachineSoftware),
+                          &hart.env->interruptLine(Interrupt::MachineTimer)});
+    harts_.push_back(std::move(hart));
+  }
 
   timer_ = std::make_unique<DeviceTimer>(clock_);
   auto rearm = [timer = timer_.get()] { timer->rearm(); };
-  clint_ = std::make_unique<devices::Clint>(
-      clock_,
-      std::vector<devices::Clint::HartLines>{{&env_->interruptLine(Interrupt::MachineSoftware),
-                                              &env_->interruptLine(Interrupt::MachineTimer)}},
-      rearm);
+  clint_ = std::make_unique<devices::Clint>(clock_, std::move(clintLines), rearm);
   return map_.addDevice(board::kClintBase, *clint_);
 }
 
 void Board::finishBuild(std::vector<TimedDevice *> timed) {
-  env_->reset(kResetPc);
+  for (Hart &hart : harts_)
+    hart.env->reset(kResetPc);
   timed.insert(timed.begin(), clint_.get());
   timer_->start(timed);
 }
@@ -124,7 +138,7 @@ void Board::writeResetVector(uint64_t startAddress, uint64_t fdtAddress, uint64_
   put64(info + 16, nextAddress);         // next_addr
   put64(info + 24, kFwDynamicNextModeS); // next_mode
   put64(info + 32, 0);                   // options
-  put64(info + 40, 0);                   // boot_hart
+  put64(info + 40, 0);                   // boot_hart: hart 0 relocates, as on QEMU's boards
 }
 
 void Board::raise(Event event, int status) {
@@ -133,8 +147,11 @@ void Board::raise(Event event, int status) {
   uint64_t word =
       static_cast<uint64_t>(static_cast<int64_t>(status)) << 8 | static_cast<uint64_t>(event);
   event_.compare_exchange_strong(none, word, std::memory_order_acq_rel);
-  cpu_->exitRequest.store(1, std::memory_order_release);
-  env_->wake();
+  // Every hart sees the event at its next exit request; a sleeping one wakes.
+  for (Hart &hart : harts_) {
+    hart.cpu->exitRequest.store(1, std::memory_order_release);
+    hart.env->wake();
+  }
 }
 
 void Board::powerOff(int exitCode) { raise(Event::PowerOff, exitCode); }

@@ -53,6 +53,9 @@ public:
     check(name, fdt_property_u32(data(), name, value));
   }
   void cells(const char *name, std::initializer_list<uint32_t> values) {
+    cells(name, std::vector<uint32_t>(values));
+  }
+  void cells(const char *name, const std::vector<uint32_t> &values) {
     std::vector<fdt32_t> big;
     for (uint32_t value : values)
       big.push_back(cpu_to_fdt32(value));

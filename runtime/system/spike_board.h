@@ -43,7 +43,7 @@ public:
   devices::Htif &htif() { return *htif_; }
 
 private:
-  explicit SpikeBoard(uint64_t ramSize) : Board(ramSize) {}
+  explicit SpikeBoard(uint64_t ramSize) : Board(ramSize, 1) {}
   llvm::Error build(const SpikeBoardConfig &config, devices::CharBackend &console,
                     devices::CharBackend &errors);
   // HtifHost

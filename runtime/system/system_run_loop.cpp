@@ -2,9 +2,13 @@
 #include "runtime/system/system_run_loop.h"
 
 #include <cinttypes>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "machine/interpreter/interpreter_impl.h"
+#include "runtime/system/hart_log.h"
 
 namespace tiercel::system {
 
@@ -43,8 +47,8 @@ AccessType accessTypeOf(uint64_t cause) {
 
 class Logger {
 public:
-  Logger(const SystemLogOptions &options, SystemEnv &env, const PhysicalMap &map)
-      : options_(options), env_(env), map_(map) {}
+  Logger(const SystemLogOptions &options, SystemEnv &env, const PhysicalMap &map, unsigned hart)
+      : options_(options), env_(env), map_(map), hart_(hart) {}
 
   // Before env.takeTrap(): what trapped, where.
   void exception(const CpuState &cpu) {
@@ -91,9 +95,9 @@ public:
     uint64_t tval = toMachine ? csrs.mtval() : csrs.stval();
     uint64_t code = cause & ~kInterruptCauseBit;
     std::fprintf(options_.file,
-                 "int: hart:0, async:%d, cause:%016" PRIx64 ", epc:0x%016" PRIx64
+                 "int: hart:%u, async:%d, cause:%016" PRIx64 ", epc:0x%016" PRIx64
                  ", tval:0x%016" PRIx64 ", desc=%s, %s->%s, handler 0x%016" PRIx64 "\n",
-                 interrupt ? 1 : 0, cause, epc, tval,
+                 hart_, interrupt ? 1 : 0, cause, epc, tval,
                  interrupt ? interruptName(code) : trapCauseName(code), privilegeLetter(from),
                  privilegeLetter(cpu.privilege), cpu.pc);
   }
@@ -117,6 +121,7 @@ private:
 
   SystemEnv &env_;
   const PhysicalMap &map_;
+  unsigned hart_;
   Privilege from_ = Privilege::Machine;
   uint64_t epc_ = 0;
 };
@@ -135,12 +140,22 @@ const char *interruptName(uint64_t cause) {
   return "reserved interrupt";
 }
 
-SystemRunResult runBoard(Board &board, const SystemRunOptions &options) {
-  SystemEnv &env = board.env();
-  CpuState &cpu = board.cpu();
-  Interpreter<SystemEnv> interpreter(env, options.interpreter);
-  const SystemLogOptions &log = options.log;
-  Logger logger(log, env, board.map());
+namespace {
+
+// One hart's loop, on its own thread, until a board event. `hartLog`: the
+// hart's HartLogStream, where its -d lines go instead of the log's file
+// (nullptr: with one hart, straight to the options' files).
+HartRunCounts runHart(Board &board, unsigned hart, const SystemRunOptions &options, FILE *hartLog) {
+  SystemEnv &env = board.env(hart);
+  CpuState &cpu = board.cpu(hart);
+  InterpreterOptions interpreterOptions = options.interpreter;
+  if (hartLog != nullptr)
+    interpreterOptions.log = hartLog;
+  Interpreter<SystemEnv> interpreter(env, interpreterOptions);
+  SystemLogOptions log = options.log;
+  if (hartLog != nullptr)
+    log.file = hartLog;
+  Logger logger(log, env, board.map(), hart);
   env.setTranslationFlushHook([&](uint64_t vaddr, bool all) {
     if (log.mmu)
       all ? std::fprintf(log.file, "mmu: sfence.vma: every address\n")
@@ -151,47 +166,91 @@ SystemRunResult runBoard(Board &board, const SystemRunOptions &options) {
       interpreter.invalidateRange(vaddr & Softmmu::kPageMask, Softmmu::kPageSize);
   });
 
-  if (log.guestErrors)
-    board.setGuestErrorReporter([&log](const std::string &message) {
-      std::fprintf(log.file, "guest_errors: %s\n", message.c_str());
-    });
-
-  SystemRunResult result;
+  HartRunCounts counts;
   uint64_t instretAtStart = cpu.instret;
   for (;;) {
     Privilege before = cpu.privilege;
     uint64_t pcBefore = cpu.pc;
     if (env.takePendingInterrupt()) {
-      ++result.interrupts;
+      ++counts.interrupts;
       logger.taken(cpu, true, before, pcBefore);
     }
     StopReason stop = interpreter.run();
     if (stop == StopReason::Trap) {
-      ++result.exceptions;
+      ++counts.exceptions;
       logger.exception(cpu);
       env.takeTrap();
       logger.taken(cpu, false, logger.from(), logger.epc());
       continue;
     }
-    // An exit request: devices, power, the host.
+    // An exit request: devices, power, the host. Board::raise sets the
+    // event before the request, so clearing the request first never
+    // loses an event.
     cpu.exitRequest.store(0, std::memory_order_release);
     if (board.event() != Board::Event::None)
       break;
     while (env.waitingForInterrupt() && board.event() == Board::Event::None) {
-      ++result.sleeps;
-      // Woken by an interrupt line, or by the board (power, quit); the
-      // timeout only bounds a sleep nothing else would end.
+      ++counts.sleeps;
+      // Woken by one of this hart's interrupt lines, or by the board
+      // (power, quit); the timeout only bounds a sleep nothing else would end.
       env.waitForInterrupt(std::chrono::seconds(1));
     }
     if (board.event() != Board::Event::None)
       break;
   }
   env.setTranslationFlushHook({});
+  counts.instructions = cpu.instret - instretAtStart;
+  return counts;
+}
+
+} // namespace
+
+SystemRunResult runBoard(Board &board, const SystemRunOptions &options) {
+  const SystemLogOptions &log = options.log;
+  if (log.guestErrors)
+    board.setGuestErrorReporter([&log](const std::string &message) {
+      std::fprintf(log.file, "guest_errors: %s\n", message.c_str());
+    });
+
+  unsigned harts = board.hartCount();
+  // With more than one hart, each writes its -d lines through its own
+  // stream ("hart H: ", whole lines); with one, straight to the log.
+  std::mutex logMutex;
+  std::vector<std::unique_ptr<HartLogStream>> streams;
+  std::vector<FILE *> hartLogs(harts, nullptr);
+  FILE *sharedLog = log.file != nullptr ? log.file : options.interpreter.log;
+  if (harts > 1 && sharedLog != nullptr) {
+    for (unsigned hart = 0; hart < harts; ++hart) {
+      streams.push_back(std::make_unique<HartLogStream>(sharedLog, logMutex, hart));
+      hartLogs[hart] = streams.back()->file(); // nullptr: straight to the log, unprefixed
+    }
+  }
+
+  std::vector<HartRunCounts> counts(harts);
+  std::vector<std::thread> threads;
+  for (unsigned hart = 1; hart < harts; ++hart)
+    threads.emplace_back(
+        [&, hart] { counts[hart] = runHart(board, hart, options, hartLogs[hart]); });
+  counts[0] = runHart(board, 0, options, hartLogs[0]);
+  // Every hart saw the event (Board::raise reaches them all): wait for the
+  // others before the board may go.
+  for (std::thread &thread : threads)
+    thread.join();
+  streams.clear(); // their last lines
+
   if (log.guestErrors)
     board.setGuestErrorReporter({});
+  SystemRunResult result;
   result.event = board.event();
   result.status = board.eventStatus();
-  result.instructions = cpu.instret - instretAtStart;
+  HartRunCounts total;
+  for (const HartRunCounts &hart : counts)
+    total += hart;
+  result.instructions = total.instructions;
+  result.interrupts = total.interrupts;
+  result.exceptions = total.exceptions;
+  result.sleeps = total.sleeps;
+  result.harts = std::move(counts);
   return result;
 }
 

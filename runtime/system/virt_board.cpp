@@ -47,6 +47,8 @@ llvm::Expected<std::unique_ptr<VirtBoard>> VirtBoard::create(const VirtBoardConf
                                                              devices::CharBackend &console) {
   if (llvm::Error error = checkRamSize(config.ramSize))
     return std::move(error);
+  if (llvm::Error error = checkHartCount(config.harts))
+    return std::move(error);
   std::vector<bool> used(virt::kVirtioSlots, false);
   for (const VirtioDeviceConfig &device : config.virtio) {
     if (device.slot >= virt::kVirtioSlots || used[device.slot])
@@ -60,7 +62,7 @@ llvm::Expected<std::unique_ptr<VirtBoard>> VirtBoard::create(const VirtBoardConf
       return boardError("a virtio-net device needs a network");
     used[device.slot] = true;
   }
-  std::unique_ptr<VirtBoard> board(new VirtBoard(config.ramSize));
+  std::unique_ptr<VirtBoard> board(new VirtBoard(config.ramSize, config.harts));
   board->framebuffer_ = config.framebuffer;
   if (llvm::Error error = board->build(console, config.virtio))
     return std::move(error);
@@ -72,10 +74,14 @@ llvm::Error VirtBoard::build(devices::CharBackend &console,
   if (llvm::Error error = buildCommon())
     return error;
   auto rearm = [timer = timer_.get()] { timer->rearm(); };
-  // Context 0: hart 0's M-mode external interrupt; context 1: its S-mode one.
-  plic_ = std::make_unique<devices::Plic>(
-      std::vector<IrqLine *>{&env().interruptLine(Interrupt::MachineExternal),
-                             &env().interruptLine(Interrupt::SupervisorExternal)});
+  // Context 2h: hart h's M-mode external interrupt; context 2h + 1: its
+  // S-mode one (QEMU's virt board).
+  std::vector<IrqLine *> contexts;
+  for (unsigned hart = 0; hart < hartCount(); ++hart) {
+    contexts.push_back(&env(hart).interruptLine(Interrupt::MachineExternal));
+    contexts.push_back(&env(hart).interruptLine(Interrupt::SupervisorExternal));
+  }
+  plic_ = std::make_unique<devices::Plic>(std::move(contexts));
   uart_ = std::make_unique<devices::Uart16550>(console, plic_->source(virt::kUartIrq));
   rtc_ = std::make_unique<devices::GoldfishRtc>(clock_, wallMinusMonotonicNs(clock_),
                                                 plic_->source(virt::kRtcIrq), rearm);
@@ -159,6 +165,7 @@ VirtBoard::buildDeviceTree(const std::vector<uint8_t> &rngSeed) const {
   VirtTreeSettings settings;
   settings.ramBase = ramBase();
   settings.ramSize = ramSize();
+  settings.harts = hartCount();
   settings.rngSeed = rngSeed;
   if (framebuffer_ != nullptr)
     settings.framebuffer = VirtTreeSettings::FramebufferNode{

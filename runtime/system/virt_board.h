@@ -1,4 +1,5 @@
-// The "virt" board of system mode: QEMU's riscv64 virt machine, one hart.
+// The "virt" board of system mode: QEMU's riscv64 virt machine, 1 to 8
+// harts (-smp N).
 // On top of what every board has (board.h: RAM, mask ROM, hart, CLINT,
 // timer thread) it has the devices at QEMU's addresses and their device
 // tree (virt_fdt.h).
@@ -10,7 +11,8 @@
 //   0x02000000  CLINT (msip, mtimecmp, mtime at 10 MHz from the host's
 //               monotonic clock)
 //   0x04000000  the framebuffer's memory, when there is one (up to 32 MiB)
-//   0x0c000000  PLIC, 2 contexts (hart 0 M and S)
+//   0x0c000000  PLIC, 2 contexts per hart (context 2h: hart h's M-mode
+//               external interrupt, 2h + 1: its S-mode one)
 //   0x10000000  16550A UART, PLIC source 10
 //   0x10001000  8 virtio-mmio slots, 0x1000 apart, PLIC sources 1..8: the
 //               devices of VirtBoardConfig::virtio (blk, rng, input,
@@ -87,6 +89,7 @@ struct VirtioDeviceConfig {
 
 struct VirtBoardConfig {
   uint64_t ramSize = uint64_t{128} << 20; // a multiple of 4 KiB
+  unsigned harts = 1;                     // -smp: 1 to board::kMaxHarts
   std::vector<VirtioDeviceConfig> virtio; // at most one per slot
   // A framebuffer at virt::kFramebufferBase (-device simple-framebuffer,
   // -display sdl|png), or none. It outlives the board, like a disk.
@@ -115,7 +118,7 @@ public:
   std::vector<devices::VirtioInput *> inputDevices() const;
 
 private:
-  explicit VirtBoard(uint64_t ramSize) : Board(ramSize) {}
+  VirtBoard(uint64_t ramSize, unsigned harts) : Board(ramSize, harts) {}
   llvm::Error build(devices::CharBackend &console, const std::vector<VirtioDeviceConfig> &virtio);
 
   std::unique_ptr<devices::Plic> plic_;

@@ -1,6 +1,9 @@
 // The virt board's device tree (see virt_fdt.h). Node order and properties
-// follow QEMU 7.2's create_fdt(); the phandles are QEMU's too (cpu 1, its
-// interrupt controller 2, PLIC 3, the finisher 4).
+// follow QEMU 7.2's create_fdt(); the phandles are virt_fdt.h's. With N
+// harts: N cpu nodes, each with its interrupt controller, one cluster of N
+// cores in cpu-map, and the CLINT's and PLIC's interrupts-extended list
+// every hart's inputs, hart by hart (what Linux's and OpenSBI's CLINT and
+// PLIC drivers parse: the Nth pair is hart N's, or PLIC context 2N/2N+1).
 #include "runtime/system/virt_fdt.h"
 
 #include <cstdio>
@@ -13,13 +16,12 @@
 
 namespace tiercel::system {
 
-namespace {
-
-constexpr uint32_t kCpuPhandle = 1, kIntcPhandle = 2, kPlicPhandle = 3, kTestPhandle = 4;
-
-} // namespace
-
 llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings &settings) {
+  const unsigned harts = settings.harts;
+  if (harts == 0 || harts > board::kMaxHarts)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "device tree: %u harts (1 to %u)", harts, board::kMaxHarts);
+  const uint32_t kPlicPhandle = virtPlicPhandle(harts), kTestPhandle = virtTestPhandle(harts);
   fdt::TreeWriter w(64 * 1024);
   w.reserveMap();
   w.begin("");
@@ -76,30 +78,34 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
   w.cell("#address-cells", 1);
   w.cell("#size-cells", 0);
   w.cell("timebase-frequency", static_cast<uint32_t>(virt::kTimebaseHz));
-  w.begin("cpu@0");
-  w.cell("phandle", kCpuPhandle);
-  w.string("device_type", "cpu");
-  w.cell("reg", 0);
-  w.string("status", "okay");
-  w.string("compatible", "riscv");
-  w.string("riscv,isa", kIsaString);
-  // The ISA again in the form kernels from 6.6 on prefer.
-  w.string("riscv,isa-base", "rv64i");
-  w.strings("riscv,isa-extensions",
-            {"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zba", "zbb", "zbs"});
-  w.string("mmu-type", "riscv,sv48");
-  w.begin("interrupt-controller");
-  w.cell("#interrupt-cells", 1);
-  w.empty("interrupt-controller");
-  w.string("compatible", "riscv,cpu-intc");
-  w.cell("phandle", kIntcPhandle);
-  w.end();
-  w.end(); // cpu@0
+  for (unsigned hart = 0; hart < harts; ++hart) {
+    w.begin("cpu@" + std::to_string(hart));
+    w.cell("phandle", virtCpuPhandle(hart));
+    w.string("device_type", "cpu");
+    w.cell("reg", hart);
+    w.string("status", "okay");
+    w.string("compatible", "riscv");
+    w.string("riscv,isa", kIsaString);
+    // The ISA again in the form kernels from 6.6 on prefer.
+    w.string("riscv,isa-base", "rv64i");
+    w.strings("riscv,isa-extensions",
+              {"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zba", "zbb", "zbs"});
+    w.string("mmu-type", "riscv,sv48");
+    w.begin("interrupt-controller");
+    w.cell("#interrupt-cells", 1);
+    w.empty("interrupt-controller");
+    w.string("compatible", "riscv,cpu-intc");
+    w.cell("phandle", virtIntcPhandle(hart));
+    w.end();
+    w.end(); // cpu@hart
+  }
   w.begin("cpu-map");
   w.begin("cluster0");
-  w.begin("core0");
-  w.cell("cpu", kCpuPhandle);
-  w.end();
+  for (unsigned hart = 0; hart < harts; ++hart) {
+    w.begin("core" + std::to_string(hart));
+    w.cell("cpu", virtCpuPhandle(hart));
+    w.end();
+  }
   w.end();
   w.end();
   w.end(); // cpus
@@ -145,8 +151,13 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
   w.cell("phandle", kPlicPhandle);
   w.cell("riscv,ndev", virt::kPlicNdev);
   w.reg(virt::kPlicBase, devices::Plic::kWindowSize);
-  // Context 0: the hart's M external interrupt (11), context 1: S (9).
-  w.cells("interrupts-extended", {kIntcPhandle, 11, kIntcPhandle, 9});
+  // Context 2h: hart h's M external interrupt (11), context 2h + 1: S (9).
+  std::vector<uint32_t> plicInputs, clintInputs;
+  for (unsigned hart = 0; hart < harts; ++hart) {
+    plicInputs.insert(plicInputs.end(), {virtIntcPhandle(hart), 11, virtIntcPhandle(hart), 9});
+    clintInputs.insert(clintInputs.end(), {virtIntcPhandle(hart), 3, virtIntcPhandle(hart), 7});
+  }
+  w.cells("interrupts-extended", plicInputs);
   w.empty("interrupt-controller");
   w.strings("compatible", {"sifive,plic-1.0.0", "riscv,plic0"});
   w.cell("#address-cells", 0);
@@ -154,8 +165,8 @@ llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings 
   w.end();
 
   w.begin(fdt::nodeName("clint", virt::kClintBase));
-  // The hart's M software (3) and M timer (7) interrupts.
-  w.cells("interrupts-extended", {kIntcPhandle, 3, kIntcPhandle, 7});
+  // Each hart's M software (3) and M timer (7) interrupts.
+  w.cells("interrupts-extended", clintInputs);
   w.reg(virt::kClintBase, devices::Clint::kWindowSize);
   w.strings("compatible", {"sifive,clint0", "riscv,clint0"});
   w.end();

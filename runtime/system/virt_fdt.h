@@ -22,12 +22,13 @@ namespace tiercel::system {
 // edits the tree in place (reserved-memory nodes), so it needs room to grow.
 inline constexpr uint32_t kFdtPaddedSize = 0x100000;
 
-// What the tree says about the hart.
+// What the tree says about each hart.
 inline constexpr const char *kIsaString = "rv64imafdc_zicsr_zifencei_zba_zbb_zbs";
 
 struct VirtTreeSettings {
   uint64_t ramBase = 0;
   uint64_t ramSize = 0;
+  unsigned harts = 1;           // cpu@0 .. cpu@(harts - 1)
   std::vector<uint8_t> rngSeed; // /chosen/rng-seed; empty: none
   // A simple-framebuffer node (/chosen/framebuffer@BASE, the binding's
   // place for a framebuffer firmware set up), or none.
@@ -38,6 +39,13 @@ struct VirtTreeSettings {
   };
   std::optional<FramebufferNode> framebuffer;
 };
+
+// Phandles (QEMU's numbering for one hart: cpu 1, its interrupt controller
+// 2, PLIC 3, the finisher 4; with more harts each takes the next two).
+inline constexpr uint32_t virtCpuPhandle(unsigned hart) { return 1 + 2 * hart; }
+inline constexpr uint32_t virtIntcPhandle(unsigned hart) { return 2 + 2 * hart; }
+inline constexpr uint32_t virtPlicPhandle(unsigned harts) { return 1 + 2 * harts; }
+inline constexpr uint32_t virtTestPhandle(unsigned harts) { return 2 + 2 * harts; }
 
 // The board's tree, padded to kFdtPaddedSize, without bootargs or initrd.
 llvm::Expected<std::vector<uint8_t>> buildVirtDeviceTree(const VirtTreeSettings &settings);

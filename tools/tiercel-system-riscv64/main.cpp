@@ -37,6 +37,7 @@ using namespace tiercel;
 using namespace tiercel::system;
 
 constexpr const char *kTool = "tiercel-system-riscv64";
+static_assert(tools::kMaxSmpHarts == board::kMaxHarts, "-smp's limit is the board's");
 // Debian's opensbi package (generic platform, fw_dynamic).
 constexpr const char *kDefaultBios = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin";
 
@@ -176,6 +177,7 @@ VirtBoardConfig boardConfig(const tools::SystemCommandLine &line,
   size_t consoles = 0;
   VirtBoardConfig config;
   config.ramSize = line.ramBytes;
+  config.harts = line.smp;
   for (size_t index = 0; index < line.virtioDevices.size(); ++index) {
     const tools::VirtioDeviceSpec &spec = line.virtioDevices[index];
     VirtioDeviceConfig device;
@@ -363,6 +365,10 @@ int main(int argc, char **argv) {
     std::fputs(tools::systemDisplayTypesText().c_str(), stdout);
     return 0;
   }
+  if (line.smpHelp) {
+    std::fputs(tools::systemSmpHelpText().c_str(), stdout);
+    return 0;
+  }
   if (line.netdevHelp || line.chardevHelp) {
     std::fputs((line.netdevHelp ? tools::systemNetdevTypesText() : tools::systemChardevTypesText())
                    .c_str(),
@@ -456,6 +462,7 @@ int main(int argc, char **argv) {
 
   auto started = std::chrono::steady_clock::now();
   SystemRunResult total;
+  std::vector<HartRunCounts> perHart(line.smp); // summed over the boots
   int status = 0;
   std::string failureMessage;
   StderrCharBackend errors;
@@ -493,6 +500,8 @@ int main(int argc, char **argv) {
     total.interrupts += result.interrupts;
     total.exceptions += result.exceptions;
     total.sleeps += result.sleeps;
+    for (size_t hart = 0; hart < result.harts.size() && hart < perHart.size(); ++hart)
+      perHart[hart] += result.harts[hart];
     status = result.status;
     if (result.event == Board::Event::Reset && !line.noReboot && !console.quitStatus()) {
       if (line.logStats)
@@ -517,6 +526,13 @@ int main(int argc, char **argv) {
                  " exceptions, %" PRIu64 " interrupts, %" PRIu64 " wfi sleeps\n",
                  seconds, total.instructions, total.instructions / seconds / 1e6, total.exceptions,
                  total.interrupts, total.sleeps);
+    if (perHart.size() > 1)
+      for (size_t hart = 0; hart < perHart.size(); ++hart)
+        std::fprintf(log,
+                     "stats: hart %zu: %" PRIu64 " guest instructions, %" PRIu64
+                     " exceptions, %" PRIu64 " interrupts, %" PRIu64 " wfi sleeps\n",
+                     hart, perHart[hart].instructions, perHart[hart].exceptions,
+                     perHart[hart].interrupts, perHart[hart].sleeps);
     for (const std::unique_ptr<SlirpNetwork> &network : *networks)
       std::fprintf(log, "stats: -netdev user,id=%s: %" PRIu64 " frames from the guest, %" PRIu64
                         " to it\n",

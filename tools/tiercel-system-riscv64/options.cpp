@@ -26,7 +26,8 @@ enum class OptionId {
   Display,
   Serial,
   NoReboot,
-  Smp,
+  Smp, // smp_options.cpp
+  Accel,
   Log,
   LogFile,
   Tier,
@@ -74,7 +75,10 @@ constexpr OptionSpec kOptions[] = {
     {OptionId::Serial, "serial", "mon:stdio|stdio", "the UART's host end (stdin/stdout)"},
     {OptionId::NoReboot, "no-reboot", nullptr,
      "exit when the guest reboots (default: reboot the board)"},
-    {OptionId::Smp, "smp", "1", "number of harts: 1 (more are not implemented yet)"},
+    {OptionId::Smp, "smp", "[cpus=]N|help",
+     "number of harts, 1 to 8 (virt; spike has 1), each on its own host thread ('-smp help')"},
+    {OptionId::Accel, "accel", "tcg[,thread=multi]",
+     "accepted for QEMU's command lines: harts always run one host thread each"},
     {OptionId::Log, "d", "items",
      "log items, comma separated: int, mmu, guest_errors, unimp, in_asm, exec, cpu, fpu, stats "
      "('-d help' lists them)"},
@@ -655,18 +659,14 @@ llvm::Expected<SystemCommandLine> parseSystemCommandLine(const std::vector<std::
                                      " (only mon:stdio, stdio and chardev:ID of a -chardev stdio)");
       break;
     case OptionId::NoReboot: line.noReboot = true; break;
-    case OptionId::Smp: {
-      // "N" or "cpus=N[,...]": only the hart count matters here.
-      llvm::StringRef count = llvm::StringRef(value).split(',').first;
-      count.consume_front("cpus=");
-      unsigned harts;
-      if (count.getAsInteger(10, harts) || harts == 0)
-        return optionError("-smp: bad hart count '" + value + "'");
-      line.smp = harts;
-      if (harts != 1)
-        line.unimplemented.push_back("-smp " + std::to_string(harts));
+    case OptionId::Smp:
+      if (llvm::Error error = parseSmp(line, value))
+        return std::move(error);
       break;
-    }
+    case OptionId::Accel:
+      if (llvm::Error error = parseAccel(line, value))
+        return std::move(error);
+      break;
     case OptionId::Log:
       if (llvm::Error error = parseLogItems(line, value))
         return std::move(error);
@@ -705,6 +705,7 @@ llvm::Expected<SystemCommandLine> parseSystemCommandLine(const std::vector<std::
       break;
     }
   }
+  checkSmpMachine(line);
   if (llvm::Error error = resolveNetworkDevices(line, devices))
     return std::move(error);
   if (llvm::Error error = assignVirtioDevices(line, std::move(devices)))
@@ -733,7 +734,7 @@ std::string systemUsageText() {
   std::string text =
       "usage: tiercel-system-riscv64 -machine virt [options]\n"
       "       tiercel-system-riscv64 -machine spike -bios none -kernel TEST\n"
-      "Emulates QEMU's riscv64 virt board (one RV64GC hart with M/S/U modes, Sv39/Sv48) and\n"
+      "Emulates QEMU's riscv64 virt board (1 to 8 RV64GC harts with M/S/U modes, Sv39/Sv48) and\n"
       "boots firmware and a kernel on it, like qemu-system-riscv64; or the spike board, which\n"
       "runs a bare-metal test and exits with the status it reports through HTIF.\n\n"
       "Options:\n";

@@ -2,8 +2,9 @@
 // the virt and spike boards support, plus Tiercel's --tier. Options may be spelled
 // -opt or --opt, with the value as the next argument or after '='.
 // Options this tool knows from QEMU but does not implement yet (-netdev tap,
-// -smp N > 1, JIT tiers, QEMU -drive keys and -device types it lacks) are
-// parsed and reported as "unimplemented: ..." by the caller, which exits 1.
+// -smp N > 1 on spike, JIT tiers, QEMU -drive keys and -device types it
+// lacks) are parsed and reported as "unimplemented: ..." by the caller,
+// which exits 1. -smp and -accel: smp_options.h.
 //
 // -drive and -device follow QEMU's syntax (key=value lists, ",," for a
 // comma inside a value) and semantics: an if=none drive is attached by a
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "tools/tiercel-system-riscv64/net_options.h"
+#include "tools/tiercel-system-riscv64/smp_options.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -101,8 +103,10 @@ struct SystemCommandLine {
   uint64_t ramBytes = uint64_t{128} << 20; // -m
   std::string bios = "default";            // -bios FILE|default|none
   std::string kernel, initrd, append, dtb;
-  bool noReboot = false; // -no-reboot
-  unsigned smp = 1;      // -smp
+  bool noReboot = false;     // -no-reboot
+  unsigned smp = 1;          // -smp: harts, 1 to kMaxSmpHarts (smp_options.h)
+  bool smpHelp = false;      // -smp help
+  std::string accel = "tcg"; // -accel: tcg[,thread=multi]
   std::string tier = "interp";
   std::string logFile; // -D
   bool logInt = false, logMmu = false, logGuestErrors = false, logUnimp = false;

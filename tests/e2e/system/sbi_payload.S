@@ -10,6 +10,9 @@
 //                  back, power off
 //   MODE_TIMER     arm the SBI timer 10 ms ahead, wfi until the supervisor
 //                  timer interrupt arrives, power off
+// With ANY_HART (the -smp builds) any hart id below 8 is accepted: Debian's
+// OpenSBI 1.1 picks its cold-boot hart, the one that starts the payload, by
+// a lottery among the harts (sbi_init), so it is not always hart 0.
 #define SBI_LEGACY_PUTCHAR 0x01
 #define SBI_LEGACY_GETCHAR 0x02
 #define SBI_EXT_TIME 0x54494d45
@@ -24,7 +27,12 @@ _start:
   la a0, msg_hello
   call puts
   // a0 must be hart 0 and a1 a flattened device tree (magic 0xd00dfeed, big-endian).
+#ifdef ANY_HART
+  li t0, 8
+  bgeu s0, t0, bad_boot
+#else
   bnez s0, bad_boot
+#endif
   lwu t0, 0(s1)
   li t1, 0xedfe0dd0
   bne t0, t1, bad_boot
@@ -162,7 +170,11 @@ trap_handler:
 
   .section .rodata
 msg_hello: .asciz "tiercel-payload: hello from S-mode\n"
+#ifdef ANY_HART
+msg_fdt: .asciz "tiercel-payload: a hart of the board, device tree found\n"
+#else
 msg_fdt: .asciz "tiercel-payload: hart 0, device tree found\n"
+#endif
 msg_bye: .asciz "tiercel-payload: powering off\n"
 msg_fail: .asciz "tiercel-payload: failing with code 3\n"
 msg_reboot: .asciz "tiercel-payload: rebooting\n"

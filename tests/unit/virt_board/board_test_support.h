@@ -46,6 +46,11 @@ public:
     emit(fuzz::branch(op, rs1, rs2, static_cast<int32_t>(target - pc())));
   }
   void jumpToSelf() { emit(fuzz::jal(0, 0)); }
+  // Nops up to `address` (for code at fixed places, e.g. one entry per hart).
+  void padTo(uint64_t address) {
+    while (pc() < address)
+      emit(fuzz::intI(Opcode::Addi, reg::kZero, reg::kZero, 0));
+  }
   // Powers off through the finisher with `command` (0x5555, 0x3333 | code << 16).
   void powerOff(uint32_t command) {
     li(reg::kT0, virt::kTestBase);
@@ -69,9 +74,10 @@ private:
 };
 
 struct TestBoard {
-  explicit TestBoard(uint64_t ramSize = uint64_t{64} << 20) {
+  explicit TestBoard(uint64_t ramSize = uint64_t{64} << 20, unsigned harts = 1) {
     VirtBoardConfig config;
     config.ramSize = ramSize;
+    config.harts = harts;
     auto created = VirtBoard::create(config, console);
     if (!created) {
       ADD_FAILURE() << llvm::toString(created.takeError());
