@@ -23,18 +23,17 @@ sector changed, and that ro.img did not change.
 
   linux_devices.py --source-dir SRC --tool tiercel-system-riscv64 --workdir DIR
 """
+import functools
 import hashlib
 import os
 import re
-import selectors
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest_support import images_or_skip, parse_test_args, report  # noqa: E402  (same directory)
+from guest_support import (expect_answer, images_or_skip, parse_answers,  # noqa: E402
+                           parse_test_args, report, run_guest)  # (same directory)
 
-MARKER = "tiercel-guest: init ready"
 SECTOR = 512
 DISK_SECTORS = 2048
 WRITTEN_SECTOR = 5
@@ -49,37 +48,6 @@ def sector_pattern(index):
     return head + body
 
 
-
-
-def run_guest(command, script, timeout):
-    """Runs the emulator, types `script` after the marker, returns (status, output)."""
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, bufsize=0)
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    output = bytearray()
-    sent = False
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            if not selector.select(timeout=0.5):
-                continue
-            chunk = os.read(process.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            output += chunk
-            if not sent and MARKER.encode() in output:
-                process.stdin.write(script.encode())
-                process.stdin.flush()
-                sent = True
-        status = process.wait(timeout=max(1.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        status = None
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    return status, output.decode(errors="replace")
 
 
 def main():
@@ -128,18 +96,9 @@ def main():
     status, output = run_guest(command, script, args.timeout)
     print("guest ran %.2f s, status %s" % (time.monotonic() - started, status))
 
-    answers = {}
-    for line in output.splitlines():
-        match = re.match(r"^R:(\S+) ?(.*?)\s*$", line)
-        if match:
-            answers[match.group(1)] = match.group(2)
-
+    answers = parse_answers(output)
     failures = []
-
-    def expect(key, wanted):
-        got = answers.get(key)
-        if got != wanted:
-            failures.append("%s: guest said %r, expected %r" % (key, got, wanted))
+    expect = functools.partial(expect_answer, answers, failures)
 
     if status != 0:
         failures.append("exit status %s, expected 0 (poweroff)" % status)

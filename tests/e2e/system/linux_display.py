@@ -48,9 +48,8 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest_support import images_or_skip, parse_test_args  # noqa: E402  (same directory)
+from guest_support import MARKER, images_or_skip, parse_test_args  # noqa: E402  (same directory)
 
-MARKER = "tiercel-guest: init ready"
 WIDTH, HEIGHT = 640, 480
 GLYPH_HEIGHT = 16  # fbcon's default font on 640x480 is 8x16: 80x30 cells
 TITLE = "Tiercel virt - interp"

@@ -28,6 +28,7 @@ and checks its content, the guest sends a line back to the host with nc
 
   linux_net.py --source-dir SRC --tool tiercel-system-riscv64 --workdir DIR
 """
+import functools
 import hashlib
 import http.server
 import os
@@ -41,9 +42,9 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest_support import images_or_skip, parse_test_args, report  # noqa: E402  (same directory)
+from guest_support import (MARKER, expect_answer, images_or_skip, parse_answers,  # noqa: E402
+                           parse_test_args, report)  # (same directory)
 
-MARKER = "tiercel-guest: init ready"
 GUEST_PAGE = "tiercel: served by the guest over hostfwd"
 NC_LINE = "tiercel: sent by the guest with nc"
 
@@ -233,16 +234,8 @@ def main():
     print("guest ran %.2f s (marker after %.2f s), status %s"
           % (time.monotonic() - started, boot_seconds, status))
 
-    answers = {}
-    for line in output.splitlines():
-        match = re.match(r"^R:(\S+) ?(.*?)\s*$", line)
-        if match:
-            answers[match.group(1)] = match.group(2)
-
-    def expect(key, wanted):
-        got = answers.get(key)
-        if got != wanted:
-            failures.append("%s: guest said %r, expected %r" % (key, got, wanted))
+    answers = parse_answers(output)
+    expect = functools.partial(expect_answer, answers, failures)
 
     if status != 0:
         failures.append("exit status %s, expected 0 (poweroff)" % status)

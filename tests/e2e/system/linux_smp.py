@@ -19,14 +19,14 @@ shells ran on both harts, each on its own host thread.
 
   linux_smp.py --source-dir SRC --tool tiercel-system-riscv64 --workdir DIR [--harts 2]
 """
+import functools
 import os
-import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest_support import images_or_skip, parse_test_args, report  # noqa: E402  (same directory)
-from linux_devices import run_guest  # noqa: E402  (same directory)
+from guest_support import (expect_answer, images_or_skip, parse_answers,  # noqa: E402
+                           parse_test_args, report, run_guest)  # (same directory)
 
 # Iterations of each background loop: enough for many scheduler ticks at
 # the interpreter's speed, few enough to keep the test under a minute.
@@ -77,18 +77,9 @@ def main():
     status, output = run_guest(command, script, args.timeout)
     print("guest ran %.2f s, status %s" % (time.monotonic() - started, status))
 
-    answers = {}
-    for line in output.splitlines():
-        match = re.match(r"^R:(\S+) ?(.*?)\s*$", line)
-        if match:
-            answers[match.group(1)] = match.group(2)
-
+    answers = parse_answers(output)
     failures = []
-
-    def expect(key, wanted):
-        got = answers.get(key)
-        if got != wanted:
-            failures.append("%s: guest said %r, expected %r" % (key, got, wanted))
+    expect = functools.partial(expect_answer, answers, failures)
 
     if status != 0:
         failures.append("exit status %s, expected 0 (poweroff)" % status)
