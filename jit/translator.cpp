@@ -86,6 +86,11 @@ const StencilRelocation *targetRelocation(const StencilCode &jump) {
 
 namespace {
 
+// Counters are written by the thread that runs the block (stencil code, and
+// BaselineEngine::noteIndirectTarget) while the compile thread reads them:
+// relaxed atomic loads, since a count a little behind is all a policy needs.
+uint64_t relaxed(const uint64_t &counter) { return __atomic_load_n(&counter, __ATOMIC_RELAXED); }
+
 // Every thread's copy of `shared` (jit/code_cache.h, "Per-thread data
 // views"); just `shared` when the block has no views.
 template <typename T, typename Body>
@@ -103,7 +108,7 @@ void forEachCopy(const std::vector<int64_t> *views, const T &shared, Body body) 
 uint64_t Block::edgeCount(unsigned exit) const {
   uint64_t total = 0;
   if (counters != nullptr)
-    forEachCopy(counterViews, counters[exit], [&](const uint64_t &copy) { total += copy; });
+    forEachCopy(counterViews, counters[exit], [&](const uint64_t &copy) { total += relaxed(copy); });
   return total;
 }
 
@@ -112,16 +117,19 @@ Block::JalrCounts Block::jalrCounts(const ExitRecord &exit) const {
   if (exit.profile == nullptr)
     return counts;
   forEachCopy(counterViews, *exit.profile, [&](const JalrProfile &copy) {
-    counts.other += copy.other;
+    counts.other += relaxed(copy.other);
     for (unsigned slot = 0; slot < kJalrProfileSlots; ++slot) {
-      if (copy.count[slot] == 0)
+      // Acquire: BaselineEngine::noteIndirectTarget stores the target first.
+      uint64_t count = __atomic_load_n(&copy.count[slot], __ATOMIC_ACQUIRE);
+      if (count == 0)
         continue;
+      uint64_t target = relaxed(copy.target[slot]);
       auto known = std::find_if(counts.targets.begin(), counts.targets.end(),
-                                [&](const auto &entry) { return entry.first == copy.target[slot]; });
+                                [&](const auto &entry) { return entry.first == target; });
       if (known != counts.targets.end())
-        known->second += copy.count[slot];
+        known->second += count;
       else
-        counts.targets.emplace_back(copy.target[slot], copy.count[slot]);
+        counts.targets.emplace_back(target, count);
     }
   });
   return counts;
@@ -132,9 +140,9 @@ uint64_t Block::executions() const {
   for (unsigned i = 0; i < exitCount; ++i) {
     if (exits[i].profile != nullptr) {
       forEachCopy(counterViews, *exits[i].profile, [&](const JalrProfile &copy) {
-        total += copy.other;
+        total += relaxed(copy.other);
         for (unsigned slot = 0; slot < kJalrProfileSlots; ++slot)
-          total += copy.count[slot];
+          total += relaxed(copy.count[slot]);
       });
     }
   }

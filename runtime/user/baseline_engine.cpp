@@ -265,16 +265,24 @@ void BaselineEngine::handleExit(jit::ExitRecord &exit, jit::Block &next) {
 void BaselineEngine::noteIndirectTarget(const jit::ExitRecord &exit, const CpuState &cpu) {
   if (exit.profile == nullptr)
     return;
+  // This thread's copy of the profile; only this thread writes it, but the
+  // compile thread reads it (Block::jalrCounts), hence atomics: the count
+  // is stored with release after the target, so a reader that loads a
+  // nonzero count with acquire sees the target (plain moves on x86).
   auto &profile = *reinterpret_cast<jit::JalrProfile *>(
       reinterpret_cast<uintptr_t>(exit.profile) + cpu.counterOffset);
+  auto load = [](const uint64_t &word) { return __atomic_load_n(&word, __ATOMIC_RELAXED); };
+  auto store = [](uint64_t &word, uint64_t value) { __atomic_store_n(&word, value, __ATOMIC_RELAXED); };
   uint64_t target = cpu.pc;
   for (unsigned slot = 0; slot < jit::kJalrProfileSlots; ++slot) {
-    if (profile.target[slot] == target && (target != 0 || profile.count[slot] != 0))
+    uint64_t known = load(profile.target[slot]);
+    uint64_t count = load(profile.count[slot]);
+    if (known == target && (target != 0 || count != 0))
       return;
-    if (profile.target[slot] == 0 && profile.count[slot] == 0) {
-      profile.target[slot] = target;
-      profile.count[slot] = 1;
-      --profile.other;
+    if (known == 0 && count == 0) {
+      store(profile.target[slot], target);
+      __atomic_store_n(&profile.count[slot], 1, __ATOMIC_RELEASE);
+      store(profile.other, load(profile.other) - 1);
       return;
     }
   }
