@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize bench bench-threads bench-system guest-images clean
+.PHONY: all deps configure build demo test test-sanitize test-tsan bench bench-threads bench-system guest-images clean
 
 all: build
 
@@ -31,6 +31,17 @@ test-sanitize: deps
 	CC=clang-19 CXX=clang++-19 cmake -S . -B $(BUILD)-asan -G Ninja -DTIERCEL_SANITIZE=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# The unit tests on a ThreadSanitizer build (build-tsan/): the code cache,
+# guest threads, futexes and signals, devices and their timer thread, the
+# console mux. Any report fails its test (halt_on_error); tests/tsan.supp
+# lists the known false positives, each with the reason.
+TSAN_OPTIONS_TEST = halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp
+test-tsan: deps
+	CC=clang-19 CXX=clang++-19 cmake -S . -B $(BUILD)-tsan -G Ninja -DTIERCEL_SANITIZE=thread $(CMAKE_FLAGS)
+	cmake --build $(BUILD)-tsan -j $(JOBS) --target unit_tests
+	cd $(BUILD)-tsan && TSAN_OPTIONS="$(TSAN_OPTIONS_TEST)" \
+	  ctest -L unit -LE 'slow|fuzz' --output-on-failure -j $(JOBS) --timeout 600
 
 bench: build
 	python3 bench/run.py --build $(BUILD)

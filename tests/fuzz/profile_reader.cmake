@@ -12,6 +12,12 @@
 include(CheckCXXSourceCompiles)
 include(CMakePushCheckState)
 
+# ASan cannot be linked into a ThreadSanitizer build.
+if(TIERCEL_SANITIZE STREQUAL "thread")
+  message(STATUS "profile_reader_fuzz: skipped in the ThreadSanitizer build")
+  return()
+endif()
+
 set(profile_fuzz_flags -fsanitize=fuzzer,address,undefined)
 cmake_push_check_state(RESET)
 string(JOIN " " CMAKE_REQUIRED_FLAGS ${profile_fuzz_flags})

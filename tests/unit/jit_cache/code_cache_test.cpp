@@ -83,14 +83,17 @@ std::string permissionsOf(const void *address, std::string *path = nullptr) {
 #if __has_feature(address_sanitizer)
 #define TIERCEL_TEST_ASAN 1
 #endif
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TIERCEL_TEST_SANITIZER_SEGV 1
+#endif
 #endif
 
-// A fault kills the process with `signal`; under ASan its handler reports a
-// SEGV and exits with an error instead.
+// A fault kills the process with `signal`; under ASan or TSan their handler
+// reports a SEGV and exits with an error instead.
 struct DiedOfSignal {
   int signal;
   bool operator()(int status) const {
-#ifdef TIERCEL_TEST_ASAN
+#ifdef TIERCEL_TEST_SANITIZER_SEGV
     if (signal == SIGSEGV && WIFEXITED(status) && WEXITSTATUS(status) != 0)
       return true;
 #endif

@@ -30,15 +30,23 @@ public:
     std::lock_guard lock(mutex);
     return room;
   }
-  void consoleQuit(int status) override { quits.push_back(status); }
+  // On the console's reader thread (Ctrl-A x) or the caller's.
+  void consoleQuit(int status) override {
+    std::lock_guard lock(mutex);
+    quitStatuses.push_back(status);
+  }
+  std::vector<int> quits() {
+    std::lock_guard lock(mutex);
+    return quitStatuses;
+  }
   std::string received() {
     std::lock_guard lock(mutex);
     return input;
   }
   std::mutex mutex;
   std::string input;
-  size_t room = 1000; // guarded by mutex
-  std::vector<int> quits;
+  size_t room = 1000;            // guarded by mutex
+  std::vector<int> quitStatuses; // guarded by mutex
 };
 
 class ConsoleTest : public ::testing::Test {
@@ -82,7 +90,7 @@ TEST_F(ConsoleTest, BytesReachTheClientAndCtrlACtrlASendsOne) {
   EXPECT_TRUE(eventually([&] { return client.received().size() == 4; }));
   EXPECT_EQ(client.received(), "ab\x01"
                                "c");
-  EXPECT_TRUE(client.quits.empty());
+  EXPECT_TRUE(client.quits().empty());
 }
 
 TEST_F(ConsoleTest, CtrlAHListsTheKeysAndUnknownKeysAreDropped) {
@@ -95,8 +103,8 @@ TEST_F(ConsoleTest, CtrlAHListsTheKeysAndUnknownKeysAreDropped) {
 
 TEST_F(ConsoleTest, CtrlAXQuitsWithStatusZero) {
   type("\x01x");
-  EXPECT_TRUE(eventually([&] { return !client.quits.empty(); }));
-  EXPECT_EQ(client.quits, std::vector<int>{0});
+  EXPECT_TRUE(eventually([&] { return !client.quits().empty(); }));
+  EXPECT_EQ(client.quits(), std::vector<int>{0});
   EXPECT_EQ(console->quitStatus(), 0);
 }
 
@@ -105,7 +113,7 @@ TEST_F(ConsoleTest, AQuitBeforeAttachReachesTheNextClient) {
   console->requestQuit(143);
   RecordingClient next;
   console->attach(&next);
-  EXPECT_EQ(next.quits, std::vector<int>{143});
+  EXPECT_EQ(next.quits(), std::vector<int>{143});
   console->attach(&client);
 }
 
@@ -132,7 +140,7 @@ TEST_F(ConsoleTest, InputWaitsForRoomInsteadOfOverrunning) {
     client.room = 0;
   }
   type("\x01x");
-  EXPECT_TRUE(eventually([&] { return !client.quits.empty(); }));
+  EXPECT_TRUE(eventually([&] { return !client.quits().empty(); }));
   {
     std::lock_guard lock(client.mutex);
     client.room = 100;

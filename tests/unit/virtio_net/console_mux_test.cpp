@@ -49,7 +49,10 @@ protected:
         return input.room;
       });
     }
-    mux->attach([this](int status) { quits.push_back(status); });
+    mux->attach([this](int status) { // on the console's reader thread
+      std::lock_guard lock(quitMutex);
+      quits.push_back(status);
+    });
   }
   void TearDown() override {
     mux->detach();
@@ -77,7 +80,12 @@ protected:
   std::unique_ptr<StdioConsole> console;
   std::unique_ptr<ConsoleMux> mux;
   PortInput inputs[2];
-  std::vector<int> quits;
+  std::mutex quitMutex;
+  std::vector<int> quits; // guarded by quitMutex
+  std::vector<int> quitStatuses() {
+    std::lock_guard lock(quitMutex);
+    return quits;
+  }
 };
 
 TEST_F(ConsoleMuxTest, InputGoesToTheFocusedPortAndCtrlACMovesIt) {
@@ -96,7 +104,7 @@ TEST_F(ConsoleMuxTest, InputGoesToTheFocusedPortAndCtrlACMovesIt) {
        "back");
   EXPECT_TRUE(eventually([&] { return inputs[1].get() == "ls\nback"; }));
   type("\x01x");
-  EXPECT_TRUE(eventually([&] { return quits == std::vector<int>{0}; }));
+  EXPECT_TRUE(eventually([&] { return quitStatuses() == std::vector<int>{0}; }));
 }
 
 TEST_F(ConsoleMuxTest, EveryPortWritesToStdout) {
