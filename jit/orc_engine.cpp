@@ -1,26 +1,29 @@
 // Tier 2's compiler on LLVM ORC (see orc_engine.h).
 #include "jit/orc_engine.h"
 
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <new>
 
 #include "llvm/ExecutionEngine/JITLink/JITLink.h"
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
+#include "llvm/ExecutionEngine/Orc/ExecutorProcessControl.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
-#include "llvm/IR/LLVMContext.h"
-#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
-#include "llvm/ExecutionEngine/Orc/ExecutorProcessControl.h"
 #include "llvm/ExecutionEngine/Orc/TaskDispatch.h"
+#include "llvm/IR/LLVMContext.h"
 #include "llvm/Passes/PassBuilder.h"
-#include "llvm/Transforms/IPO/AlwaysInliner.h"
-#include "llvm/Transforms/IPO/GlobalDCE.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/IPO/AlwaysInliner.h"
+#include "llvm/Transforms/IPO/GlobalDCE.h"
 
 namespace tiercel::jit {
 
@@ -85,6 +88,20 @@ void optimize(llvm::Module &module, unsigned level) {
   else
     pipeline.addPass(builder.buildPerModuleDefaultPipeline(optimization));
   pipeline.run(module, modules);
+}
+
+// Raises the calling thread's nice value by `niceness` (capped at 19).
+// Raising it needs no privilege; if the kernel refuses anyway the thread
+// runs at the guest threads' priority, as without --jit-nice.
+void lowerThisThreadsPriority(unsigned niceness) {
+  if (niceness == 0)
+    return;
+  auto self = static_cast<id_t>(gettid());
+  errno = 0;
+  int current = getpriority(PRIO_PROCESS, self);
+  if (current == -1 && errno != 0)
+    return;
+  setpriority(PRIO_PROCESS, self, std::min(19, current + static_cast<int>(niceness)));
 }
 
 // Code generation with the compile thread's own target machine: LLJIT's
@@ -212,8 +229,12 @@ llvm::Expected<std::unique_ptr<OrcEngine>> OrcEngine::create(const OrcOptions &o
         });
         return std::move(module);
       });
+  unsigned niceness = options.niceness;
   for (unsigned i = 0; i < options.threads; ++i)
-    engine->workers_.emplace_back([self] { self->work(); });
+    engine->workers_.emplace_back([self, niceness] {
+      lowerThisThreadsPriority(niceness);
+      self->work();
+    });
   return engine;
 }
 

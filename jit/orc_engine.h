@@ -18,8 +18,8 @@
 #pragma once
 
 #include <condition_variable>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <deque>
 #include <functional>
 #include <map>
@@ -40,20 +40,24 @@ class LLJIT;
 namespace tiercel::jit {
 
 struct OrcOptions {
-  unsigned threads = 1;  // compile threads (--jit-threads)
-  unsigned optLevel = 2; // --opt-level: 0..3, the new pass manager's O0..O3
+  unsigned threads = 1;           // compile threads (--jit-threads)
+  unsigned optLevel = 2;          // --opt-level: 0..3, the new pass manager's O0..O3
   FILE *optimizedIrLog = nullptr; // each module after the pipeline, as text (-d op_opt)
+  // --jit-nice: added to the compile threads' nice value (0..19), so that
+  // where guest threads keep every core busy the compiler takes the time
+  // they leave rather than theirs (Linux nice values are per thread).
+  unsigned niceness = 0;
 };
 
 struct CompiledCode {
   uint64_t id = 0;
-  void *entry = nullptr;  // the function's address, or nullptr with `error` set
+  void *entry = nullptr; // the function's address, or nullptr with `error` set
   std::string error;
-  uint64_t buildNs = 0;   // building the module (lifting)
-  uint64_t compileNs = 0; // optimising, code generation, linking
-  uint64_t codeBytes = 0; // bytes of code linked (all text sections of the object)
+  uint64_t buildNs = 0;                // building the module (lifting)
+  uint64_t compileNs = 0;              // optimising, code generation, linking
+  uint64_t codeBytes = 0;              // bytes of code linked (all text sections of the object)
   uint64_t codeStart = 0, codeEnd = 0; // the host addresses that code spans
-  uint64_t queuedNs = 0;  // from submit to the start of work
+  uint64_t queuedNs = 0;               // from submit to the start of work
   llvm::orc::ResourceTrackerSP tracker;
 };
 
@@ -118,8 +122,8 @@ private:
   std::multimap<uint64_t, Job, std::greater<uint64_t>> queue_; // by priority
   std::vector<CompiledCode> ready_;
   bool stopping_ = false;
-  bool paused_ = false;  // beforeFork: no job starts
-  unsigned busy_ = 0;    // threads between taking a job and being done with it
+  bool paused_ = false;          // beforeFork: no job starts
+  unsigned busy_ = 0;            // threads between taking a job and being done with it
   std::condition_variable idle_; // busy_ dropped to 0
   std::vector<std::thread> workers_;
   // Text bytes per linked symbol (the plugin records them while linking).

@@ -46,6 +46,7 @@ RegionTier::create(const RegionTierOptions &options, UserEnv &env, AddressSpace 
   jit::OrcOptions orcOptions;
   orcOptions.threads = options.atFirstSight ? 0 : std::max(1u, options.threads);
   orcOptions.optLevel = options.optLevel;
+  orcOptions.niceness = options.jitNice;
   orcOptions.optimizedIrLog = options.optimizedIrLog;
   auto orc = jit::OrcEngine::create(
       orcOptions,

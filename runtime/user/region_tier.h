@@ -63,6 +63,7 @@ struct RegionTierOptions {
   RegionShape shape = RegionShape::Loop;
   unsigned threads = 1;
   unsigned optLevel = 2;
+  unsigned jitNice = 0; // --jit-nice (jit::OrcOptions::niceness)
   bool branchWeights = true;     // --fdo=off or --no-fdo-branch-weights turn these off
   bool speculateIndirect = true;
   bool predictReturns = true;

@@ -178,6 +178,7 @@ int main(int argc, char **argv) {
   tier2.threads = line.jitThreads != 0 ? line.jitThreads
                                        : std::max(1u, std::thread::hardware_concurrency() / 2);
   tier2.optLevel = line.optLevel;
+  tier2.jitNice = line.jitNice;
   tier2.branchWeights = line.fdoBranchWeights;
   tier2.speculateIndirect = line.fdoIndirect;
   tier2.predictReturns = line.fdoReturns;

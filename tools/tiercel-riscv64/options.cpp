@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <optional>
 
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
 
@@ -46,6 +46,7 @@ enum class OptionId {
   Region,
   JitThreads,
   OptLevel,
+  JitNice,
   Fdo,
   FdoBranchWeights,
   FdoIndirect,
@@ -101,6 +102,9 @@ constexpr OptionSpec kOptions[] = {
      "tier-2 compile threads (default: half the host's cores, at least 1)"},
     {OptionId::OptLevel, "opt-level", "n", "TIERCEL_OPT_LEVEL",
      "tier-2 LLVM optimisation level, 0..3 (default 2)"},
+    {OptionId::JitNice, "jit-nice", "n", "TIERCEL_JIT_NICE",
+     "tier-2 compile threads run N nice levels below the guest threads, 0..19 (default 10): when "
+     "guest threads keep every core busy, compiling takes little of their time"},
     {OptionId::Fdo, "fdo", "on|off", nullptr,
      "tier 2: every profile-directed technique on or off (branch weights, indirect targets, "
      "return prediction)"},
@@ -111,12 +115,14 @@ constexpr OptionSpec kOptions[] = {
     {OptionId::FdoReturns, "fdo-returns", "on|off", nullptr,
      "tier 2: a jalr tries the region's return sites (pcs after its calls) first (default on)"},
     {OptionId::TbSize, "tb-size", "size", nullptr,
-     "tier-1 code cache size, k/M/G suffixes allowed, plain numbers in MiB as in qemu (default 256M)"},
+     "tier-1 code cache size, k/M/G suffixes allowed, plain numbers in MiB as in qemu (default "
+     "256M)"},
     {OptionId::PerfMap, "perfmap", nullptr, nullptr,
      "tier 1: write /tmp/perf-PID.map so perf report names each block by its guest pc"},
     {OptionId::JitDump, "jitdump", nullptr, nullptr,
      "tier 1: write perf's jitdump (~/.debug/jit/.../jit-PID.dump, or under $JITDUMPDIR) with "
-     "each block's code and guest pcs as line numbers, for perf record -k mono + perf inject --jit"},
+     "each block's code and guest pcs as line numbers, for perf record -k mono + perf inject "
+     "--jit"},
     {OptionId::Gdb, "g", "port", "QEMU_GDB",
      "wait for GDB to connect on this TCP port before the program runs (gdb: target remote "
      ":PORT)"},
@@ -153,7 +159,8 @@ constexpr LogItem kLogItems[] = {
     {"cpu", "the registers at each block entry"},
     {"fpu", "with cpu (implied): the FP registers too"},
     {"int", "every trap the guest takes (other than ecall) and every signal delivered to it"},
-    {"guest_errors", "illegal instructions, bad memory accesses and misaligned jumps the guest makes"},
+    {"guest_errors",
+     "illegal instructions, bad memory accesses and misaligned jumps the guest makes"},
     {"page", "the guest memory map at start and after every mmap/munmap/mprotect/mremap/brk"},
     {"tier", "tier events: each translation, tier-2 region queued, compiled or dropped, "
              "invalidation and code cache flush"},
@@ -402,7 +409,8 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
   case OptionId::ProfileInterval: {
     double seconds;
     if (value.getAsDouble(seconds) || !(seconds >= 0.01 && seconds <= 86400))
-      return usageError("-profile-interval: '" + value + "' is not a number of seconds in 0.01..86400");
+      return usageError("-profile-interval: '" + value +
+                        "' is not a number of seconds in 0.01..86400");
     line.profileIntervalSeconds = seconds;
     break;
   }
@@ -441,6 +449,13 @@ llvm::Error apply(CommandLine &line, OptionId id, llvm::StringRef value, bool fr
     if (value.getAsInteger(10, level) || level > 3)
       return usageError("--opt-level: '" + value + "' is not a level in 0..3");
     line.optLevel = level;
+    break;
+  }
+  case OptionId::JitNice: {
+    unsigned nice;
+    if (value.getAsInteger(10, nice) || nice > 19)
+      return usageError("--jit-nice: '" + value + "' is not a nice increment in 0..19");
+    line.jitNice = nice;
     break;
   }
   case OptionId::Fdo:

@@ -48,6 +48,7 @@ struct CommandLine {
   std::string region = "loop";  // --region
   unsigned jitThreads = 0;      // --jit-threads; 0: sized for the machine
   unsigned optLevel = 2;        // --opt-level
+  unsigned jitNice = 10;        // --jit-nice
   bool fdoBranchWeights = true; // --fdo-branch-weights (and --fdo)
   bool fdoIndirect = true;      // --fdo-indirect (and --fdo)
   bool fdoReturns = true;       // --fdo-returns (and --fdo)

@@ -4,17 +4,25 @@
 // lifter emits (exit-request checks, profile metadata).
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "jit/enter_generated_code.h"
 #include "jit/orc_engine.h"
 #include "lifter/region_lifter.h"
+#include "machine/isa/decoder.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Verifier.h"
-#include "machine/isa/decoder.h"
 
 namespace tiercel {
 namespace {
@@ -114,7 +122,8 @@ protected:
   }
 
   std::unique_ptr<jit::OrcEngine> orc_;
-  std::vector<jit::JumpCacheEntry> jumpCache_ = std::vector<jit::JumpCacheEntry>(jit::kJumpCacheEntries);
+  std::vector<jit::JumpCacheEntry> jumpCache_ =
+      std::vector<jit::JumpCacheEntry>(jit::kJumpCacheEntries);
   std::vector<uint8_t> memory_ = std::vector<uint8_t>(4096);
   lifter::Region region_;
   jit::CompiledCode compiled_;
@@ -176,6 +185,49 @@ TEST(OrcEngine, CompilesCallsInFunctionsWithProfileCounts) {
   ASSERT_NE(compiled.entry, nullptr) << compiled.error;
   auto function = reinterpret_cast<uint64_t (*)(uint64_t)>(compiled.entry);
   EXPECT_EQ(function(14), 42u);
+}
+
+// --jit-nice: the compile threads run that many nice levels below the
+// thread that made the engine (Linux keeps a nice value per thread), so
+// guest threads that keep every core busy lose little time to them.
+TEST(OrcEngine, CompileThreadsRunNiceLevelsBelowTheGuest) {
+  errno = 0;
+  int creator = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  ASSERT_EQ(errno, 0);
+  if (creator > 19 - 5)
+    GTEST_SKIP() << "this process already runs at nice " << creator;
+  jit::OrcOptions options;
+  options.threads = 1;
+  options.niceness = 5;
+  std::atomic<int> seen{-100};
+  std::mutex mutex;
+  std::condition_variable done;
+  auto orc = jit::OrcEngine::create(options, [&] {
+    std::lock_guard held(mutex); // so the notification cannot fall between check and wait
+    done.notify_all();
+  });
+  ASSERT_TRUE(static_cast<bool>(orc)) << llvm::toString(orc.takeError());
+  (*orc)->submit(1, 1, "nice_probe", [&seen](llvm::LLVMContext &context) {
+    seen = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())); // on the compile thread
+    auto module = std::make_unique<llvm::Module>("nice_probe", context);
+    llvm::IRBuilder<> builder(context);
+    auto *function =
+        llvm::Function::Create(llvm::FunctionType::get(builder.getInt64Ty(), false),
+                               llvm::GlobalValue::ExternalLinkage, "nice_probe", module.get());
+    builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", function));
+    builder.CreateRet(builder.getInt64(7));
+    return llvm::Expected<std::unique_ptr<llvm::Module>>(std::move(module));
+  });
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(
+      done.wait_for(lock, std::chrono::seconds(60), [&] { return (*orc)->readyCount() != 0; }));
+  std::vector<jit::CompiledCode> ready = (*orc)->takeReady();
+  ASSERT_EQ(ready.size(), 1u);
+  ASSERT_NE(ready[0].entry, nullptr) << ready[0].error;
+  EXPECT_EQ(reinterpret_cast<uint64_t (*)()>(ready[0].entry)(), 7u);
+  EXPECT_EQ(seen.load(), creator + 5);
+  // The creating thread keeps its own priority.
+  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())), creator);
 }
 
 } // namespace
