@@ -17,32 +17,18 @@
  * its count is on stderr. Harness and rules: litmus.h. */
 #include "litmus.h"
 
-/* ---- writers: data (x) = 1, then flag (y) = 1 */
-static void writePlain(long round) {
-  __asm__ volatile("sw %2, 0(%0)\n\t"
-                   "sw %2, 0(%1)"
-                   :
-                   : "r"(&gX[round]), "r"(&gY[round]), "r"(1)
-                   : "memory");
-}
-
-static void writeFence(long round) {
-  __asm__ volatile("sw %2, 0(%0)\n\t"
-                   "fence w, w\n\t"
-                   "sw %2, 0(%1)"
-                   :
-                   : "r"(&gX[round]), "r"(&gY[round]), "r"(1)
-                   : "memory");
-}
-
-static void writeFenceTso(long round) {
-  __asm__ volatile("sw %2, 0(%0)\n\t"
-                   "fence.tso\n\t"
-                   "sw %2, 0(%1)"
-                   :
-                   : "r"(&gX[round]), "r"(&gY[round]), "r"(1)
-                   : "memory");
-}
+/* ---- writers: data (x) = 1, then flag (y) = 1, with BETWEEN (an
+ * instruction and "\n\t", or nothing) between the two stores */
+#define MP_WRITER(name, between)                                                                   \
+  static void name(long round) {                                                                   \
+    __asm__ volatile("sw %2, 0(%0)\n\t" between "sw %2, 0(%1)"                                     \
+                     :                                                                             \
+                     : "r"(&gX[round]), "r"(&gY[round]), "r"(1)                                    \
+                     : "memory");                                                                  \
+  }
+MP_WRITER(writePlain, "")
+MP_WRITER(writeFence, "fence w, w\n\t")
+MP_WRITER(writeFenceTso, "fence.tso\n\t")
 
 static void writeRelease(long round) {
   __asm__ volatile("sw %2, 0(%0)\n\t"
@@ -52,53 +38,22 @@ static void writeRelease(long round) {
                    : "memory");
 }
 
-/* ---- readers: r0 = flag (y), then r1 = data (x) */
-static void readPlain(long round) {
-  int flag, data;
-  __asm__ volatile("lw %0, 0(%2)\n\t"
-                   "lw %1, 0(%3)"
-                   : "=&r"(flag), "=&r"(data)
-                   : "r"(&gY[round]), "r"(&gX[round])
-                   : "memory");
-  gR0[round] = flag;
-  gR1[round] = data;
-}
-
-static void readFence(long round) {
-  int flag, data;
-  __asm__ volatile("lw %0, 0(%2)\n\t"
-                   "fence r, r\n\t"
-                   "lw %1, 0(%3)"
-                   : "=&r"(flag), "=&r"(data)
-                   : "r"(&gY[round]), "r"(&gX[round])
-                   : "memory");
-  gR0[round] = flag;
-  gR1[round] = data;
-}
-
-static void readFenceTso(long round) {
-  int flag, data;
-  __asm__ volatile("lw %0, 0(%2)\n\t"
-                   "fence.tso\n\t"
-                   "lw %1, 0(%3)"
-                   : "=&r"(flag), "=&r"(data)
-                   : "r"(&gY[round]), "r"(&gX[round])
-                   : "memory");
-  gR0[round] = flag;
-  gR1[round] = data;
-}
-
-static void readFenceRRw(long round) {
-  int flag, data;
-  __asm__ volatile("lw %0, 0(%2)\n\t"
-                   "fence r, rw\n\t"
-                   "lw %1, 0(%3)"
-                   : "=&r"(flag), "=&r"(data)
-                   : "r"(&gY[round]), "r"(&gX[round])
-                   : "memory");
-  gR0[round] = flag;
-  gR1[round] = data;
-}
+/* ---- readers: r0 = flag (y), then r1 = data (x), with BETWEEN between
+ * the two loads */
+#define MP_READER(name, between)                                                                   \
+  static void name(long round) {                                                                   \
+    int flag, data;                                                                                \
+    __asm__ volatile("lw %0, 0(%2)\n\t" between "lw %1, 0(%3)"                                     \
+                     : "=&r"(flag), "=&r"(data)                                                    \
+                     : "r"(&gY[round]), "r"(&gX[round])                                            \
+                     : "memory");                                                                  \
+    gR0[round] = flag;                                                                             \
+    gR1[round] = data;                                                                             \
+  }
+MP_READER(readPlain, "")
+MP_READER(readFence, "fence r, r\n\t")
+MP_READER(readFenceTso, "fence.tso\n\t")
+MP_READER(readFenceRRw, "fence r, rw\n\t")
 
 static void readAcquire(long round) {
   int flag, data;
